@@ -1,0 +1,43 @@
+package io.voxelflow.app.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.runtime.Quarkus;
+import java.util.Set;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * {@code serve}: every service and the gateway in this process until it is stopped. The port is
+ * chosen by the launcher ({@code --port}, default 8080): gRPC and HTTP share it.
+ */
+public final class ServeCommand implements Command {
+  @Override
+  public String name() {
+    return "serve";
+  }
+
+  @Override
+  public String synopsis() {
+    return "serve [--port N (default 8080)]\n"
+        + "      every service and the gateway in one process; prints the ports, runs until stopped";
+  }
+
+  @Override
+  public Set<String> valued() {
+    return Set.of("port");
+  }
+
+  @Override
+  public int run(Args args, CliIo io) {
+    int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("grpc", "127.0.0.1:" + port);
+    o.put("http", "http://127.0.0.1:" + port);
+    o.put("metrics", "http://127.0.0.1:" + port + "/q/metrics");
+    o.put("health", "http://127.0.0.1:" + port + "/q/health");
+    io.printJson(o);
+    io.err().println("voxelflow: serving on port " + port + "; stop with Ctrl-C");
+    Quarkus.waitForExit();
+    return 0;
+  }
+}
