@@ -509,6 +509,13 @@ public final class NiftiHeader {
     if (sformCode < 0 || sformCode > 5) {
       sformCode = 0;
     }
+    if (hasScaling() && !Double.isFinite(sclInter)) {
+      throw new NiftiFormatException("scl_slope is " + sclSlope + " but scl_inter is " + sclInter
+          + " (must be finite when scaling is on)");
+    }
+    if (sformCode == 0 && qformCode > 0) {
+      qformAffine(); // refuses an impossible quaternion now rather than when the affine is needed
+    }
     int minOffset = pair ? 0 : headerSize() + 4;
     if (voxOffset < minOffset) {
       voxOffset = minOffset;

@@ -375,6 +375,33 @@ public final class NiftiImage implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     nextVolume++;
+    verifyEndIfLast();
+  }
+
+  /**
+   * After the last volume of a gzipped file, reads to the end of the stream so that the gzip
+   * trailer (CRC-32 and length) is checked: a corrupt file is refused even when its deflate data
+   * happened to decode.
+   */
+  private void verifyEndIfLast() {
+    if (nextVolume != volumeCount() || !dataGzipped) {
+      return;
+    }
+    try {
+      long extra = 0;
+      int r;
+      while ((r = data.read(chunk, 0, chunk.length)) > 0) {
+        extra += r;
+        if (extra > CHUNK_BYTES) {
+          break; // trailing data beyond the image is ignored, as nibabel does
+        }
+      }
+    } catch (ZipException | EOFException e) {
+      throw new NiftiFormatException(dataPath.getFileName() + ": corrupt gzip stream after the voxel data: "
+          + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Positions the reader so the next sequential read returns volume {@code t}. */
@@ -420,6 +447,7 @@ public final class NiftiImage implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     nextVolume++;
+    verifyEndIfLast();
   }
 
   private void checkMore() {

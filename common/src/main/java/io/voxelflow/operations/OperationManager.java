@@ -195,6 +195,11 @@ public final class OperationManager implements AutoCloseable {
     return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
   }
 
+  /** True until {@link #close()}: new work is accepted. */
+  public boolean isRunning() {
+    return !executor.isShutdown();
+  }
+
   @Override
   public void close() {
     for (Entry e : byName.values()) {

@@ -16,12 +16,18 @@ public final class Endpoint {
   public static ManagedChannel channel(String server) {
     String target = server;
     if (target == null) {
-      int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
-      target = "127.0.0.1:" + port;
+      target = "127.0.0.1:" + embeddedPort();
     } else if (!target.matches("[^:\\s]+:\\d{1,5}")) {
       throw new UsageException("--server must be HOST:PORT, got '" + server + "'");
     }
     return ManagedChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build();
+  }
+
+  /** The port this process's own server listens on (gRPC and HTTP share it). */
+  public static int embeddedPort() {
+    String key = io.quarkus.runtime.LaunchMode.current() == io.quarkus.runtime.LaunchMode.TEST
+        ? "quarkus.http.test-port" : "quarkus.http.port";
+    return ConfigProvider.getConfig().getValue(key, Integer.class);
   }
 
   /** Closes a channel, waiting briefly for calls to finish. */

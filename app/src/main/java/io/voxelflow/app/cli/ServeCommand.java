@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.runtime.Quarkus;
 import java.util.Set;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * {@code serve}: every service and the gateway in this process until it is stopped. The port is
@@ -29,7 +28,7 @@ public final class ServeCommand implements Command {
 
   @Override
   public int run(Args args, CliIo io) {
-    int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
+    int port = Endpoint.embeddedPort();
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("grpc", "127.0.0.1:" + port);
     o.put("http", "http://127.0.0.1:" + port);

@@ -1,0 +1,51 @@
+package io.voxelflow.gateway;
+
+import io.voxelflow.api.operations.v1.ListOperationsResponse;
+import io.voxelflow.operations.OperationManager;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * HTTP/JSON for long-running operations, mirroring {@code voxelflow.operations.v1.OperationsService}
+ * (Google's HTTP mapping: {@code GET /v1/operations}, {@code GET /v1/operations/{id}},
+ * {@code POST /v1/operations/{id}:cancel}).
+ *
+ * <p>Authentication: none yet. Every resource goes through JAX-RS, so a later
+ * {@code ContainerRequestFilter} (or Quarkus OIDC) can guard all of them in one place.
+ */
+@Path("/v1/operations")
+@Produces(MediaType.APPLICATION_JSON)
+public class OperationsResource {
+  @Inject
+  OperationManager operations;
+
+  @GET
+  public Response list(@QueryParam("page_size") @DefaultValue("0") int pageSize,
+      @QueryParam("page_token") @DefaultValue("") String pageToken,
+      @QueryParam("only_running") @DefaultValue("false") boolean onlyRunning) {
+    OperationManager.Page page = operations.list(pageSize, pageToken, onlyRunning);
+    return ProtoJson.ok(ListOperationsResponse.newBuilder()
+        .addAllOperations(page.operations())
+        .setNextPageToken(page.nextPageToken()));
+  }
+
+  @GET
+  @Path("{id}")
+  public Response get(@PathParam("id") String id) {
+    return ProtoJson.ok(operations.get("operations/" + id));
+  }
+
+  @POST
+  @Path("{id}:cancel")
+  public Response cancel(@PathParam("id") String id) {
+    return ProtoJson.ok(operations.cancel("operations/" + id));
+  }
+}
