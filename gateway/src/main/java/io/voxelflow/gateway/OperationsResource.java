@@ -1,6 +1,8 @@
 package io.voxelflow.gateway;
 
 import io.voxelflow.api.operations.v1.ListOperationsResponse;
+import io.voxelflow.error.InvalidArgumentException;
+import io.voxelflow.json.ProtoJson;
 import io.voxelflow.operations.OperationManager;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -27,25 +29,36 @@ public class OperationsResource {
   @Inject
   OperationManager operations;
 
+  private static Response ok(com.google.protobuf.MessageOrBuilder m) {
+    return Response.ok(ProtoJson.print(m), MediaType.APPLICATION_JSON).build();
+  }
+
   @GET
   public Response list(@QueryParam("page_size") @DefaultValue("0") int pageSize,
       @QueryParam("page_token") @DefaultValue("") String pageToken,
       @QueryParam("only_running") @DefaultValue("false") boolean onlyRunning) {
     OperationManager.Page page = operations.list(pageSize, pageToken, onlyRunning);
-    return ProtoJson.ok(ListOperationsResponse.newBuilder()
+    return ok(ListOperationsResponse.newBuilder()
         .addAllOperations(page.operations())
         .setNextPageToken(page.nextPageToken()));
   }
 
   @GET
-  @Path("{id}")
+  @Path("{id:[^/:]+}")
   public Response get(@PathParam("id") String id) {
-    return ProtoJson.ok(operations.get("operations/" + id));
+    return ok(operations.get("operations/" + id));
   }
 
+  /** Custom methods in Google's HTTP style, {@code POST /v1/operations/{id}:cancel}. */
   @POST
-  @Path("{id}:cancel")
-  public Response cancel(@PathParam("id") String id) {
-    return ProtoJson.ok(operations.cancel("operations/" + id));
+  @Path("{idAndVerb}")
+  public Response customMethod(@PathParam("idAndVerb") String idAndVerb) {
+    int colon = idAndVerb.lastIndexOf(':');
+    String verb = colon < 0 ? "" : idAndVerb.substring(colon + 1);
+    if (!verb.equals("cancel")) {
+      throw new InvalidArgumentException("UNKNOWN_METHOD", "unknown custom method ':" + verb
+          + "' on operations; the only one is :cancel");
+    }
+    return ok(operations.cancel("operations/" + idAndVerb.substring(0, colon)));
   }
 }

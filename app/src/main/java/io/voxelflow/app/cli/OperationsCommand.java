@@ -1,8 +1,7 @@
 package io.voxelflow.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
+import io.voxelflow.json.ProtoJson;
 import io.grpc.ManagedChannel;
 import io.voxelflow.api.operations.v1.CancelOperationRequest;
 import io.voxelflow.api.operations.v1.GetOperationRequest;
@@ -18,10 +17,6 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code operations list|get|watch|cancel}: the long-running operations of a server. */
 public final class OperationsCommand implements Command {
-  static final JsonFormat.Printer PRINTER = JsonFormat.printer()
-      .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder().add(OperationMetadata.getDescriptor()).build())
-      .preservingProtoFieldNames();
-
   @Override
   public String name() {
     return "operations";
@@ -86,10 +81,6 @@ public final class OperationsCommand implements Command {
   }
 
   static JsonNode toJson(com.google.protobuf.MessageOrBuilder m) {
-    try {
-      return CliIo.json().readTree(PRINTER.print(m));
-    } catch (InvalidProtocolBufferException | com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return ProtoJson.toTree(m);
   }
 }
