@@ -5,6 +5,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import io.voxelflow.app.cli.Cli;
 import io.voxelflow.app.cli.CliIo;
 import io.voxelflow.app.cli.Command;
+import io.voxelflow.app.cli.DemoCommand;
+import io.voxelflow.app.cli.SimulateCommand;
 import io.voxelflow.app.cli.NiftiInfoCommand;
 import io.voxelflow.app.cli.OperationsCommand;
 import io.voxelflow.app.cli.ServeCommand;
@@ -20,7 +22,9 @@ public class VoxelflowMain implements QuarkusApplication {
   /** Every command, in the order {@code help} lists them. */
   public static List<Command> commands() {
     return List.of(
+        new DemoCommand(),
         new NiftiInfoCommand(),
+        new SimulateCommand(),
         new ServeCommand(),
         new OperationsCommand());
   }

@@ -228,8 +228,9 @@ public final class Npy {
 
   // ------------------------------------------------------------------------------------ writing
 
-  /** Writes a float32 array of this shape (C order). */
+  /** Writes a float32 array of this shape (C order; no shape: a 0-d scalar). */
   public static void write(Path path, float[] data, long... shape) {
+    checkLength(data.length, shape);
     try (Writer w = writer(path, DType.FLOAT32, shape)) {
       w.write(data);
     }
@@ -237,6 +238,7 @@ public final class Npy {
 
   /** Writes a float64 array of this shape (C order). */
   public static void write(Path path, double[] data, long... shape) {
+    checkLength(data.length, shape);
     try (Writer w = writer(path, DType.FLOAT64, shape)) {
       w.write(data);
     }
@@ -244,6 +246,7 @@ public final class Npy {
 
   /** Writes an int16 array of this shape (C order). */
   public static void write(Path path, short[] data, long... shape) {
+    checkLength(data.length, shape);
     try (Writer w = writer(path, DType.INT16, shape)) {
       w.write(data);
     }
@@ -251,6 +254,7 @@ public final class Npy {
 
   /** Writes an int32 array of this shape (C order). */
   public static void write(Path path, int[] data, long... shape) {
+    checkLength(data.length, shape);
     try (Writer w = writer(path, DType.INT32, shape)) {
       w.write(data);
     }
@@ -273,6 +277,14 @@ public final class Npy {
       for (double[] r : rows) {
         w.write(r);
       }
+    }
+  }
+
+  private static void checkLength(int length, long[] shape) {
+    validateShape(shape);
+    if (length != elementCount(shape)) {
+      throw new IllegalArgumentException(length + " values do not fill shape " + shapeString(shape) + " ("
+          + elementCount(shape) + " values)");
     }
   }
 
@@ -434,17 +446,20 @@ public final class Npy {
       if (dtype != DType.INT16 && dtype != DType.INT32) {
         throw typeMismatch("int");
       }
+      if (dtype == DType.INT16) {
+        for (int v : values) {
+          if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
+            abort();
+            throw new IllegalArgumentException("value " + v + " does not fit int16; nothing was saved");
+          }
+        }
+      }
       reserve(values.length);
       for (int v : values) {
         room();
         switch (dtype) {
           case INT32 -> buf.putInt(v);
-          case INT16 -> {
-            if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
-              throw new IllegalArgumentException("value " + v + " does not fit int16");
-            }
-            buf.putShort((short) v);
-          }
+          case INT16 -> buf.putShort((short) v);
           default -> throw typeMismatch("int");
         }
       }

@@ -79,7 +79,8 @@ public record SimulationConfig(
   }
 
   /**
-   * The preset's defaults with this seed; {@code threads} = min(available processors, subjects).
+   * The preset's defaults with this seed; {@code threads} = available processors (at most one
+   * thread per subject is used).
    */
   public static SimulationConfig of(SimulationSize size, long seed) {
     if (size == null) {
@@ -87,7 +88,7 @@ public record SimulationConfig(
     }
     return new SimulationConfig(size, seed, size.subjects(), size.networks(), size.regions(), size.volumes(),
         size.snr(), DEFAULT_SIGNAL_PCT, DEFAULT_DRIFT_PCT, DEFAULT_SLOW_DRIFT_PCT, DEFAULT_JITTER_VOX,
-        size.gzipLevel(), Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), size.subjects())));
+        size.gzipLevel(), Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
 
   /** The noise sd: {@code 1000 · signalPct / snr}. */

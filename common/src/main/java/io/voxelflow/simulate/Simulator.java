@@ -313,7 +313,6 @@ public final class Simulator {
     sidecar.put("RepetitionTime", TR);
     sidecar.put("TaskDescription", "synthetic resting state with " + config.networks()
         + " planted networks; network 0 follows 20 s on / 20 s off blocks convolved with the SPM HRF");
-    sidecar.put("GeneratedBy", "voxelflow simulate " + GENERATOR_VERSION + ", seed " + config.seed());
     writeJson(files, outDir, sub + "/func/" + sub + "_task-" + TASK + "_bold.json", sidecar);
     Path tcFile = outDir.resolve(TRUTH_DIR + "/" + sub + "_timecourses.npy");
     Npy.write(tcFile, sm.timecoursesTxK(), nVols, config.networks());
@@ -556,8 +555,6 @@ public final class Simulator {
    * [--jitter-vox J] [--compresslevel L] [--threads N]}
    */
   public static void main(String[] args) {
-    SimulationSize size = null;
-    Path out = null;
     Map<String, String> opts = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -567,8 +564,8 @@ public final class Simulator {
       }
       opts.put(a.substring(2), args[++i]);
     }
-    size = SimulationSize.fromId(opts.getOrDefault("size", "tiny"));
-    out = Path.of(opts.getOrDefault("out", "data/" + size.id()));
+    SimulationSize size = SimulationSize.fromId(opts.getOrDefault("size", "tiny"));
+    Path out = Path.of(opts.getOrDefault("out", "data/" + size.id()));
     SimulationConfig c = SimulationConfig.of(size, Long.parseLong(opts.getOrDefault("seed", "1234")));
     for (Map.Entry<String, String> e : opts.entrySet()) {
       String v = e.getValue();
