@@ -18,6 +18,11 @@ JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
 CC="${CC:-gcc}"
 CFLAGS=(-O2 -fPIC -shared -Wall -Wextra -std=c11
   -I"$JAVA_HOME/include" -I"$JAVA_HOME/include/linux")
+# --no-undefined: fail the link, not the JVM, if a symbol is missing.
+# -z now: resolve every symbol when Java loads the library, so a broken or absent libisal
+# surfaces as an UnsatisfiedLinkError from System.load (caught -> java.util.zip fallback)
+# instead of a "symbol lookup error" that kills the JVM on the first inflate call.
+LDFLAGS=(-Wl,--no-undefined -Wl,-z,now)
 
 if [[ ! -f "$JAVA_HOME/include/jni.h" ]]; then
   echo "build-isal-shim: no jni.h under JAVA_HOME=$JAVA_HOME (set JAVA_HOME to a JDK)" >&2
@@ -29,11 +34,11 @@ if [[ ! -f /usr/include/isa-l/igzip_lib.h ]]; then
 fi
 
 mkdir -p "$OUT"
-"$CC" "${CFLAGS[@]}" -o "$OUT/libvoxelflow_isal.so" "$HERE/isal_gzip_shim.c" -lisal
+"$CC" "${CFLAGS[@]}" -o "$OUT/libvoxelflow_isal.so" "$HERE/isal_gzip_shim.c" "${LDFLAGS[@]}" -lisal
 echo "built $OUT/libvoxelflow_isal.so"
 
 if [[ -f /usr/include/libdeflate.h ]]; then
-  "$CC" "${CFLAGS[@]}" -o "$OUT/libvoxelflow_libdeflate.so" "$HERE/libdeflate_gunzip_shim.c" -ldeflate
+  "$CC" "${CFLAGS[@]}" -o "$OUT/libvoxelflow_libdeflate.so" "$HERE/libdeflate_gunzip_shim.c" "${LDFLAGS[@]}" -ldeflate
   echo "built $OUT/libvoxelflow_libdeflate.so"
 else
   echo "libdeflate.h not found: skipping the libdeflate ceiling shim (apt-get install -y libdeflate-dev)"

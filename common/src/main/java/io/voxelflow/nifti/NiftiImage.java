@@ -36,6 +36,8 @@ public final class NiftiImage implements AutoCloseable {
   public static final int CHUNK_BYTES = 1 << 20;
   /** Deflate cannot expand data more than 1032:1; a larger claim cannot be genuine. */
   static final long MAX_DEFLATE_RATIO = 1032;
+  /** Blocks of {@link #CHUNK_BYTES} inflated ahead of the reader. */
+  static final int READ_AHEAD_BLOCKS = 4;
   /** Largest header-extension area accepted, in bytes. */
   public static final long MAX_EXTENSION_BYTES = 64L << 20;
   /** Largest single 3-D volume, in voxels (Java arrays are int-indexed). */
@@ -143,7 +145,7 @@ public final class NiftiImage implements AutoCloseable {
         byte[] ext = readExtensionArea(hin, leftover, headerGz ? -1 : extBytes, headerPath);
         extensions = parseExtensions(ext, header.byteOrder(), hsize);
         hin.close();
-        data = stream(dataPath, dataGz);
+        data = dataStream(dataPath, dataGz);
         skipFully(data, header.voxOffset(), dataPath, "vox_offset");
       } else {
         long extBytes = header.voxOffset() - hsize;
@@ -158,12 +160,13 @@ public final class NiftiImage implements AutoCloseable {
           readFully(hin, ext, have, ext.length - have, headerPath, "header extensions");
         }
         extensions = parseExtensions(ext, header.byteOrder(), hsize);
+        InputStream rest = headerGz ? new ReadAheadInputStream(hin, READ_AHEAD_BLOCKS, CHUNK_BYTES) : hin;
         if (leftover.length > ext.length) {
           // Our 540-byte read went past vox_offset (a NIfTI-1 file with vox_offset < 540): put it back.
           byte[] pre = java.util.Arrays.copyOfRange(leftover, ext.length, leftover.length);
-          data = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(pre), hin);
+          data = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(pre), rest);
         } else {
-          data = hin;
+          data = rest;
         }
       }
       ok = true;
@@ -254,6 +257,12 @@ public final class NiftiImage implements AutoCloseable {
       raw.close();
       throw new NiftiFormatException(p.getFileName() + ": corrupt gzip header: " + e.getMessage(), e);
     }
+  }
+
+  /** The voxel-data stream: gzip data is inflated on a read-ahead thread while volumes decode. */
+  private static InputStream dataStream(Path p, boolean gz) throws IOException {
+    InputStream s = stream(p, gz);
+    return gz ? new ReadAheadInputStream(s, READ_AHEAD_BLOCKS, CHUNK_BYTES) : s;
   }
 
   private static int readUpTo(InputStream in, byte[] b, int len, Path p) throws IOException {
@@ -412,7 +421,7 @@ public final class NiftiImage implements AutoCloseable {
     try {
       if (t < nextVolume) {
         data.close();
-        data = stream(dataPath, dataGzipped);
+        data = dataStream(dataPath, dataGzipped);
         skipFully(data, header.voxOffset(), dataPath, "vox_offset");
         nextVolume = 0;
       }

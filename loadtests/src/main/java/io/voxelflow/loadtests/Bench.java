@@ -29,7 +29,9 @@ public final class Bench {
   static void niftiRead() throws Exception {
     Collection<RunResult> results = new Runner(new OptionsBuilder()
         .include(NiftiReadBenchmark.class.getName())
+        .output(BenchFiles.dir().resolve("jmh-nifti-read.log").toString())
         .build()).run();
+    System.err.println("JMH log: " + BenchFiles.dir().resolve("jmh-nifti-read.log"));
     Map<String, Double> ms = new LinkedHashMap<>();
     for (RunResult r : results) {
       String name = r.getParams().getBenchmark();

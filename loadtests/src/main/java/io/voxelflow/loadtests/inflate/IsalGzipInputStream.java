@@ -49,6 +49,7 @@ public final class IsalGzipInputStream extends InputStream {
   private boolean memberDone; // the current member's trailer has been verified
   private boolean eof; // all members read
   private long members; // members fully read and verified
+  private long memberOutput; // bytes inflated from the current member so far
   private final NativeState state;
   private final Cleaner.Cleanable cleanable;
   private final byte[] one = new byte[1];
@@ -136,6 +137,7 @@ public final class IsalGzipInputStream extends InputStream {
         }
         nReset(h);
         memberDone = false;
+        memberOutput = 0;
       }
       if (inPos == inLen) {
         fill(); // at EOF we still call inflate with no input: it may hold buffered output
@@ -150,6 +152,7 @@ public final class IsalGzipInputStream extends InputStream {
         members++;
       }
       if (produced > 0) {
+        memberOutput += produced;
         return produced;
       }
       if (finished || consumed > 0) {
@@ -158,7 +161,9 @@ public final class IsalGzipInputStream extends InputStream {
       // No progress at all: the decoder needs bytes we do not have.
       int n = fill();
       if (n < 0) {
-        throw new ZipException("Unexpected end of gzip input: stream truncated");
+        throw new ZipException(memberOutput == 0 && members > 0
+            ? "Trailing bytes after gzip member " + members + " are not a complete gzip member"
+            : "Unexpected end of gzip input: stream truncated");
       }
       if (n == 0) { // cannot happen with ISA-L, which buffers partial headers internally
         throw new ZipException("isal_inflate made no progress on a full input buffer");
