@@ -214,6 +214,7 @@ public final class InflateBench {
       failures++;
       System.out.println("    FAIL: ISA-L differs from JDK on a valid 2-member stream");
     }
+    failures += concurrentClose(a);
     for (Map.Entry<String, byte[]> e : bad.entrySet()) {
       String jdk = outcome(JDK, e.getValue());
       String isal = outcome(ISAL, e.getValue());
@@ -225,6 +226,60 @@ public final class InflateBench {
           e.getKey(), pass ? "[isal rejects]" : "[FAIL]", mark(jdk, ref, ref2), isal, choppy.startsWith("ZipException") ? "ZipException" : choppy, mark(ld, ref, ref2));
     }
     return failures;
+  }
+
+  /**
+   * close() from another thread while a reader is inside read() (what a read-ahead wrapper does)
+   * must not free the native state under a running isal_inflate: the reader may only finish or
+   * get an IOException. A use-after-free would show as a crash or a non-IO exception here.
+   */
+  static int concurrentClose(byte[] gz) throws Exception {
+    SplittableRandom rnd = new SplittableRandom(11);
+    int ended = 0;
+    int closedMidway = 0;
+    int bad = 0;
+    for (int i = 0; i < 300; i++) {
+      IsalGzipInputStream in = new IsalGzipInputStream(new ByteArrayInputStream(gz), 1 << 12);
+      Throwable[] err = new Throwable[1];
+      Thread reader = new Thread(() -> {
+        byte[] buf = new byte[1 << 16];
+        try {
+          while (in.read(buf) >= 0) {
+            // drain
+          }
+        } catch (IOException e) {
+          if (!"Stream closed".equals(e.getMessage())) {
+            err[0] = e;
+          }
+        } catch (Throwable t) {
+          err[0] = t;
+        }
+      });
+      reader.start();
+      long until = System.nanoTime() + rnd.nextLong(3_000_000);
+      while (System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
+      in.close();
+      in.close(); // idempotent
+      reader.join();
+      if (err[0] != null) {
+        bad++;
+        System.out.println("    concurrent close: unexpected " + err[0]);
+      } else if (reader.isAlive()) {
+        bad++;
+      }
+      try {
+        in.read();
+        bad++;
+      } catch (IOException expected) {
+        closedMidway += "Stream closed".equals(expected.getMessage()) ? 1 : 0;
+      }
+      ended++;
+    }
+    System.out.printf("  %-36s %s (%d runs; read after close -> IOException in %d)%n",
+        "close() racing a read on another thread", bad == 0 ? "[ok]" : "[FAIL]", ended, closedMidway);
+    return bad;
   }
 
   static String ok(String outcome, String ref) {
@@ -283,7 +338,7 @@ public final class InflateBench {
         return LibdeflateGunzip.gunzip(gz, gz.length, out);
       });
       byte[] gzInMemory = Files.readAllBytes(p); // decode only: the pure ceiling
-      impls.put("libdeflate-in-memory (file pre-read)", () -> LibdeflateGunzip.gunzip(gzInMemory, gzInMemory.length, out));
+      impls.put("libdeflate-in-memory (file pre-read, decode only)", () -> LibdeflateGunzip.gunzip(gzInMemory, gzInMemory.length, out));
     }
     List<String> names = new ArrayList<>(impls.keySet());
     Map<String, List<Double>> secs = new LinkedHashMap<>();
@@ -318,7 +373,7 @@ public final class InflateBench {
       for (int i = 0; i < s.size(); i++) {
         paired.add(secs.get(names.get(0)).get(i) / s.get(i));
       }
-      System.out.printf("  %-26s median %6.0f MB/s  (min %4.0f, max %4.0f; spread %4.1f%%)  x%.2f vs jdk"
+      System.out.printf("  %-48s median %5.0f MB/s  (min %4.0f, max %4.0f; spread %4.1f%%)  x%.2f vs jdk"
               + "  (paired per-round ratios %.2f..%.2f)%n",
           name, raw / 1e6 / med, raw / 1e6 / worst, raw / 1e6 / best, 100 * (worst - best) / med, base / med,
           paired.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),

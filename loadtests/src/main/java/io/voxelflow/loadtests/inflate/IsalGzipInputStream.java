@@ -29,8 +29,8 @@ import java.util.zip.ZipException;
  * <p>The native library is {@code libvoxelflow_isal.so}, loaded from the path in the system
  * property {@value #LIB_PROPERTY} if set, else by name from {@code java.library.path}. It needs
  * {@code libisal.so.2} (Debian package {@code libisal2}) at run time. {@link #open} falls back to
- * {@link GZIPInputStream} when the library cannot be loaded. Not thread-safe (neither is the JDK
- * class).
+ * {@link GZIPInputStream} when the library cannot be loaded. Reads must come from one thread at
+ * a time (as with the JDK class); {@link #close()} may come from any thread.
  */
 public final class IsalGzipInputStream extends InputStream {
   /** System property naming the shim's absolute path; overrides {@code java.library.path}. */
@@ -53,6 +53,7 @@ public final class IsalGzipInputStream extends InputStream {
   private final NativeState state;
   private final Cleaner.Cleanable cleanable;
   private final byte[] one = new byte[1];
+  private volatile boolean closed;
 
   /**
    * An ISA-L stream when the shim is loadable, otherwise {@link GZIPInputStream}: the intended way
@@ -120,7 +121,9 @@ public final class IsalGzipInputStream extends InputStream {
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
-    long h = handle();
+    if (closed) {
+      throw new IOException("Stream closed");
+    }
     if (len == 0) {
       return 0;
     }
@@ -135,14 +138,19 @@ public final class IsalGzipInputStream extends InputStream {
           eof = true;
           return -1;
         }
-        nReset(h);
+        synchronized (state) {
+          nReset(state.live());
+        }
         memberDone = false;
         memberOutput = 0;
       }
       if (inPos == inLen) {
         fill(); // at EOF we still call inflate with no input: it may hold buffered output
       }
-      long r = nInflate(h, inBuf, inPos, inLen - inPos, b, off, len);
+      long r;
+      synchronized (state) { // close() on another thread waits for this call, never frees under it
+        r = nInflate(state.live(), inBuf, inPos, inLen - inPos, b, off, len);
+      }
       int produced = (int) (r & MASK31);
       int consumed = (int) ((r >>> 31) & MASK31);
       boolean finished = ((r >>> 62) & 1) != 0;
@@ -178,24 +186,31 @@ public final class IsalGzipInputStream extends InputStream {
 
   @Override
   public int available() throws IOException {
-    handle();
+    if (closed) {
+      throw new IOException("Stream closed");
+    }
     return eof ? 0 : 1;
   }
 
+  /**
+   * Closes the underlying stream, then frees the native decoder. Safe to call from another thread
+   * while a read is under way (as a read-ahead wrapper does): closing {@code in} first unblocks a
+   * pending {@code in.read}, and the free waits for an {@code isal_inflate} call in progress (at
+   * most one output buffer's worth of work) — the read then fails with "Stream closed".
+   */
   @Override
   public void close() throws IOException {
-    if (state.handle != 0) {
-      cleanable.clean();
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
       in.close();
+    } finally {
+      synchronized (state) {
+        cleanable.clean();
+      }
     }
-  }
-
-  private long handle() throws IOException {
-    long h = state.handle;
-    if (h == 0) {
-      throw new IOException("Stream closed");
-    }
-    return h;
   }
 
   /**
@@ -223,16 +238,27 @@ public final class IsalGzipInputStream extends InputStream {
     return n;
   }
 
-  /** Owns the native inflate_state; freed by close() or, failing that, by the Cleaner. */
+  /**
+   * Owns the native inflate_state; freed by close() or, failing that, by the Cleaner. Native calls
+   * on the handle are made holding this object's monitor, and so is the free in close().
+   */
   private static final class NativeState implements Runnable {
-    volatile long handle;
+    private long handle; // guarded by this
 
     NativeState(long handle) {
       this.handle = handle;
     }
 
+    /** The handle, or IOException if already freed. Call holding the monitor. */
+    long live() throws IOException {
+      if (handle == 0) {
+        throw new IOException("Stream closed");
+      }
+      return handle;
+    }
+
     @Override
-    public void run() {
+    public synchronized void run() {
       long h = handle;
       handle = 0;
       if (h != 0) {
