@@ -292,25 +292,40 @@ public final class NiftiImage implements AutoCloseable {
       while (done < len) {
         int r = in.read(b, off + done, len - done);
         if (r < 0) {
-          throw new NiftiFormatException(p.getFileName() + ": truncated " + what + ": ended after "
+          throw new NiftiFormatException(label(p) + ": truncated " + what + ": ended after "
               + done + " of " + len + " bytes");
         }
         done += r;
       }
     } catch (ZipException | EOFException e) {
-      throw new NiftiFormatException(p.getFileName() + ": corrupt or truncated gzip stream in the "
+      throw new NiftiFormatException(label(p) + ": corrupt or truncated gzip stream in the "
           + what + " (after " + done + " of " + len + " bytes): " + e.getMessage(), e);
     }
+  }
+
+  private static String label(Path p) {
+    return p == null ? "voxel stream" : p.getFileName().toString();
   }
 
   private static void skipFully(InputStream in, long n, Path p, String what) throws IOException {
     try {
       in.skipNBytes(n);
     } catch (EOFException e) {
-      throw new NiftiFormatException(p.getFileName() + ": " + what + " " + n + " is past the end of the data", e);
+      throw new NiftiFormatException(label(p) + ": " + what + " " + n + " is past the end of the data", e);
     } catch (ZipException e) {
-      throw new NiftiFormatException(p.getFileName() + ": corrupt gzip stream: " + e.getMessage(), e);
+      throw new NiftiFormatException(label(p) + ": corrupt gzip stream: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reads volumes from a stream of raw voxel data (e.g. a ranged read of a stored {@code .nii}),
+   * described by an already validated header. The stream starts at volume {@code firstVolume};
+   * the reader can only move forward.
+   */
+  public static NiftiImage fromStream(NiftiHeader header, InputStream data, long firstVolume) {
+    NiftiImage img = new NiftiImage(null, null, false, header, List.of(), data);
+    img.nextVolume = firstVolume;
+    return img;
   }
 
   // ---------------------------------------------------------------- accessors
@@ -420,6 +435,10 @@ public final class NiftiImage implements AutoCloseable {
     }
     try {
       if (t < nextVolume) {
+        if (dataPath == null) {
+          throw new IllegalStateException("a stream-backed image cannot seek backwards (at volume "
+              + nextVolume + ", asked for " + t + ")");
+        }
         data.close();
         data = dataStream(dataPath, dataGzipped);
         skipFully(data, header.voxOffset(), dataPath, "vox_offset");

@@ -11,7 +11,6 @@ import io.voxelflow.error.FailedPreconditionException;
 import io.voxelflow.error.InvalidArgumentException;
 import io.voxelflow.error.NotFoundException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -191,8 +190,7 @@ public final class OperationManager implements AutoCloseable {
   }
 
   private Timestamp now() {
-    Instant i = clock.instant();
-    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+    return io.voxelflow.json.ProtoTime.of(clock.instant());
   }
 
   /** True until {@link #close()}: new work is accepted. */

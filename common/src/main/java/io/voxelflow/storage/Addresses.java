@@ -80,6 +80,15 @@ public final class Addresses {
     return sha256Hex(s.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Lower-case hex SHA-256 of a file's content, read as a stream. */
+  public static String sha256Hex(java.nio.file.Path file) throws java.io.IOException {
+    MessageDigest d = sha256();
+    try (var in = new java.security.DigestInputStream(java.nio.file.Files.newInputStream(file), d)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(d.digest());
+  }
+
   /** A new SHA-256 digest. */
   public static MessageDigest sha256() {
     try {

@@ -1,0 +1,82 @@
+package io.voxelflow.storage;
+
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * CDI wiring of object storage. With {@code voxelflow.storage.endpoint} set, Voxelflow uses that S3
+ * service; without it (the embedded default) it starts {@link EmbeddedS3} under
+ * {@code voxelflow.data-dir}/s3 — lazily, on first use, so commands that need no storage start
+ * fast.
+ */
+@ApplicationScoped
+public class StorageProducer {
+  private static final Logger LOG = Logger.getLogger(StorageProducer.class.getName());
+
+  @ConfigProperty(name = "voxelflow.storage.endpoint")
+  Optional<String> endpoint;
+
+  @ConfigProperty(name = "voxelflow.storage.access-key", defaultValue = "")
+  String accessKey;
+
+  @ConfigProperty(name = "voxelflow.storage.secret-key", defaultValue = "")
+  String secretKey;
+
+  @ConfigProperty(name = "voxelflow.storage.bucket", defaultValue = "voxelflow")
+  String bucket;
+
+  @ConfigProperty(name = "voxelflow.data-dir", defaultValue = "voxelflow-data")
+  String dataDir;
+
+  private volatile EmbeddedS3 embedded;
+  private volatile ObjectStore store;
+
+  /** The process's object store (connected on first call). */
+  public synchronized ObjectStore store() {
+    if (store == null) {
+      if (endpoint.isPresent() && !endpoint.get().isBlank()) {
+        store = ObjectStore.connect(endpoint.get(), accessKey, secretKey, bucket);
+      } else {
+        Path dir = dataDir().resolve("s3");
+        LOG.info("starting the embedded S3 server under " + dir.toAbsolutePath());
+        embedded = EmbeddedS3.start(dir);
+        store = ObjectStore.connect(embedded.endpoint(), embedded.accessKey(), embedded.secretKey(), bucket);
+      }
+    }
+    return store;
+  }
+
+  /** The local data directory (embedded storage, scratch space). */
+  public Path dataDir() {
+    return Path.of(dataDir).toAbsolutePath();
+  }
+
+  /** Readiness: object storage answers (only checked once something has used it). */
+  @Produces
+  @Readiness
+  @ApplicationScoped
+  HealthCheck storageReady() {
+    return () -> {
+      ObjectStore s = store;
+      if (s == null) {
+        return HealthCheckResponse.named("storage").up().withData("state", "not started (lazy)").build();
+      }
+      return HealthCheckResponse.named("storage").status(s.isReachable()).withData("endpoint", s.endpoint()).build();
+    };
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}
