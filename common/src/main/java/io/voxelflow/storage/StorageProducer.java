@@ -40,6 +40,18 @@ public class StorageProducer {
   private volatile EmbeddedS3 embedded;
   private volatile ObjectStore store;
 
+  /** For CDI. */
+  public StorageProducer() {}
+
+  /** Outside CDI (tests, tools): an already connected store and a data directory. */
+  public static StorageProducer of(ObjectStore store, Path dataDir) {
+    StorageProducer p = new StorageProducer();
+    p.store = store;
+    p.dataDir = dataDir.toString();
+    p.endpoint = Optional.of(store.endpoint());
+    return p;
+  }
+
   /** The process's object store (connected on first call). */
   public synchronized ObjectStore store() {
     if (store == null) {

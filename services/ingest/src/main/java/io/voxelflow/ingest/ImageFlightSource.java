@@ -204,6 +204,8 @@ public class ImageFlightSource implements FlightSource {
             items.getDataBuffer().nioBuffer((long) r * n * 4, n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(row);
           }
         }
+        // Items are written straight into the data buffer: mark them all valid at once.
+        items.getValidityBuffer().setOne(0, (rows * (long) n + 7) / 8);
         items.setValueCount(rows * n);
         volume.setValueCount(rows);
         voxels.setValueCount(rows);

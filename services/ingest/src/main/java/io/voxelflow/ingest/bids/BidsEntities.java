@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -81,7 +82,7 @@ public record BidsEntities(Map<String, String> entities, String suffix, String e
    * Parses {@code fileName}, or returns {@code null} after passing what is wrong (without the file
    * name) to {@code why}.
    */
-  static BidsEntities parseOrNull(String fileName, java.util.function.Consumer<String> why) {
+  static BidsEntities parseOrNull(String fileName, Consumer<String> why) {
     try {
       return parseOrThrow(fileName);
     } catch (BadName e) {
