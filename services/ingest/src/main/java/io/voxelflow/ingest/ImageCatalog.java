@@ -47,6 +47,15 @@ final class ImageCatalog {
    * @param scratch a directory for the de-identified copy
    */
   Image ingest(Path uploaded, String filename, String uploadedSha256, Path scratch, Runnable perVolume) {
+    return ingest(uploaded, filename, uploadedSha256, scratch, perVolume, true);
+  }
+
+  /**
+   * As {@link #ingest(Path, String, String, Path, Runnable)}; with {@code publish} false only the
+   * blob is stored (dataset imports: their images become visible with the dataset's manifest).
+   */
+  Image ingest(Path uploaded, String filename, String uploadedSha256, Path scratch, Runnable perVolume,
+      boolean publish) {
     Path storedFile = null;
     try {
       Files.createDirectories(scratch);
@@ -78,6 +87,9 @@ final class ImageCatalog {
               : Image.RepetitionTimeSource.REPETITION_TIME_SOURCE_NONE)
           .setCreateTime(io.voxelflow.json.ProtoTime.now())
           .build();
+      if (!publish) {
+        return image;
+      }
       String recordKey = IMAGES + storedSha + ".json";
       if (!store.exists(recordKey)) {
         store.putBytes(recordKey, ProtoJson.print(image).getBytes(StandardCharsets.UTF_8), "application/json");

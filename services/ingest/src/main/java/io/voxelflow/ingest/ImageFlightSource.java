@@ -53,9 +53,16 @@ public class ImageFlightSource implements FlightSource {
   @Inject
   IngestService ingest;
 
+  @Inject
+  DatasetService datasets;
+
   @Override
   public boolean accepts(String name) {
-    return name.startsWith("images/");
+    return name.startsWith("images/") || name.startsWith(DatasetService.DATASETS);
+  }
+
+  private Image resolve(String name) {
+    return datasets != null ? datasets.image(name) : ingest.getImage(name);
   }
 
   private Path localBlob(Image image) {
@@ -151,7 +158,7 @@ public class ImageFlightSource implements FlightSource {
 
   @Override
   public Plan plan(VoxelTicket t) {
-    Image image = ingest.getImage(t.getImage());
+    Image image = resolve(t.getImage());
     try (NiftiImage img = NiftiImage.open(localBlob(image))) {
       boolean original = t.getDtype() == VoxelTicket.Dtype.DTYPE_ORIGINAL;
       Selection sel = select(t, img.header());
@@ -163,7 +170,7 @@ public class ImageFlightSource implements FlightSource {
 
   @Override
   public void stream(VoxelTicket t, Plan plan, BufferAllocator allocator, BatchSink sink) {
-    Image image = ingest.getImage(t.getImage());
+    Image image = resolve(t.getImage());
     boolean original = t.getDtype() == VoxelTicket.Dtype.DTYPE_ORIGINAL;
     try (NiftiImage img = NiftiImage.open(localBlob(image))) {
       NiftiHeader h = img.header();

@@ -106,6 +106,14 @@ public class IngestService {
       return UploadImageResponse.newBuilder().setImage(image).setAlreadyExisted(false).build();
     }
 
+    UploadReceiver receiver() {
+      return receiver;
+    }
+
+    UploadMetadata metadata() {
+      return metadata;
+    }
+
     @Override
     public void close() {
       receiver.close();
