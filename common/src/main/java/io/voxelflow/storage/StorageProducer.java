@@ -25,11 +25,11 @@ public class StorageProducer {
   @ConfigProperty(name = "voxelflow.storage.endpoint")
   Optional<String> endpoint;
 
-  @ConfigProperty(name = "voxelflow.storage.access-key", defaultValue = "")
-  String accessKey;
+  @ConfigProperty(name = "voxelflow.storage.access-key")
+  Optional<String> accessKey;
 
-  @ConfigProperty(name = "voxelflow.storage.secret-key", defaultValue = "")
-  String secretKey;
+  @ConfigProperty(name = "voxelflow.storage.secret-key")
+  Optional<String> secretKey;
 
   @ConfigProperty(name = "voxelflow.storage.bucket", defaultValue = "voxelflow")
   String bucket;
@@ -56,7 +56,7 @@ public class StorageProducer {
   public synchronized ObjectStore store() {
     if (store == null) {
       if (endpoint.isPresent() && !endpoint.get().isBlank()) {
-        store = ObjectStore.connect(endpoint.get(), accessKey, secretKey, bucket);
+        store = ObjectStore.connect(endpoint.get(), accessKey.orElse(""), secretKey.orElse(""), bucket);
       } else {
         Path dir = dataDir().resolve("s3");
         LOG.info("starting the embedded S3 server under " + dir.toAbsolutePath());
@@ -65,6 +65,15 @@ public class StorageProducer {
       }
     }
     return store;
+  }
+
+  /** True when storage can be reached in principle: an endpoint is set, or S3Proxy's jar is present. */
+  public boolean isConfigured() {
+    if (store != null || (endpoint.isPresent() && !endpoint.get().isBlank())) {
+      return true;
+    }
+    String jar = System.getProperty(EmbeddedS3.JAR_PROPERTY, System.getenv("VOXELFLOW_S3PROXY_JAR"));
+    return jar != null && java.nio.file.Files.isRegularFile(Path.of(jar));
   }
 
   /** The local data directory (embedded storage, scratch space). */

@@ -2,7 +2,10 @@ package io.voxelflow.app.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.arc.Arc;
 import io.quarkus.runtime.Quarkus;
+import io.voxelflow.flight.FlightEndpoint;
+import io.voxelflow.storage.StorageProducer;
 import java.util.Set;
 
 /**
@@ -17,13 +20,13 @@ public final class ServeCommand implements Command {
 
   @Override
   public String synopsis() {
-    return "serve [--port N (default 8080)]\n"
-        + "      every service and the gateway in one process; prints the ports, runs until stopped";
+    return "serve [--port N (default 8080)] [--flight-port N (default 8815)] [--data-dir DIR (default ./voxelflow-data)]\n"
+        + "      every service and the gateway in one process, embedded storage under DIR; prints the ports";
   }
 
   @Override
   public Set<String> valued() {
-    return Set.of("port");
+    return Set.of("port", "flight-port", "data-dir");
   }
 
   @Override
@@ -34,6 +37,9 @@ public final class ServeCommand implements Command {
     o.put("http", "http://127.0.0.1:" + port);
     o.put("metrics", "http://127.0.0.1:" + port + "/q/metrics");
     o.put("health", "http://127.0.0.1:" + port + "/q/health");
+    o.put("openapi", "http://127.0.0.1:" + port + "/q/openapi");
+    o.put("flight", "grpc://127.0.0.1:" + Arc.container().instance(FlightEndpoint.class).get().port());
+    o.put("data_dir", Arc.container().instance(StorageProducer.class).get().dataDir().toString());
     io.printJson(o);
     io.err().println("voxelflow: serving on port " + port + "; stop with Ctrl-C");
     Quarkus.waitForExit();

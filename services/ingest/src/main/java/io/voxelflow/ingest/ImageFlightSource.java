@@ -9,7 +9,6 @@ import io.voxelflow.nifti.NiftiDatatype;
 import io.voxelflow.nifti.NiftiHeader;
 import io.voxelflow.nifti.NiftiImage;
 import io.voxelflow.storage.Addresses;
-import io.voxelflow.storage.BlobCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -66,8 +65,7 @@ public class ImageFlightSource implements FlightSource {
   }
 
   private Path localBlob(Image image) {
-    var storage = ingest.storage;
-    return new BlobCache(storage.store(), storage.dataDir().resolve("cache")).local(Addresses.blob(image.getStoredSha256()));
+    return ingest.localCopy(Addresses.blob(image.getStoredSha256()));
   }
 
   /** The voxel selection of a ticket, validated against the image. */

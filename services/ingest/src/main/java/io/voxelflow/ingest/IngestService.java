@@ -33,6 +33,11 @@ public class IngestService {
     return storage.dataDir().resolve("scratch");
   }
 
+  /** A local copy of a stored blob, for random-access reads (downloaded once, then cached). */
+  Path localCopy(String blobKey) {
+    return new io.voxelflow.storage.BlobCache(store(), storage.dataDir().resolve("cache")).local(blobKey);
+  }
+
   ImageCatalog catalog() {
     return new ImageCatalog(store());
   }
