@@ -6,6 +6,7 @@ import io.voxelflow.app.cli.Cli;
 import io.voxelflow.app.cli.CliIo;
 import io.voxelflow.app.cli.Command;
 import io.voxelflow.app.cli.DemoCommand;
+import io.voxelflow.app.cli.IngestCommand;
 import io.voxelflow.app.cli.SimulateCommand;
 import io.voxelflow.app.cli.NiftiInfoCommand;
 import io.voxelflow.app.cli.OperationsCommand;
@@ -25,6 +26,7 @@ public class VoxelflowMain implements QuarkusApplication {
         new DemoCommand(),
         new NiftiInfoCommand(),
         new SimulateCommand(),
+        new IngestCommand(),
         new ServeCommand(),
         new OperationsCommand());
   }

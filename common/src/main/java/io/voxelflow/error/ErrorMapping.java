@@ -45,10 +45,12 @@ public final class ErrorMapping {
     Status.Code code;
     String reason;
     String message;
+    java.util.Map<String, String> metadata = java.util.Map.of();
     if (e instanceof VoxelflowException ve) {
       code = grpcCode(ve.kind());
       reason = ve.reason();
       message = ve.getMessage();
+      metadata = ve.metadata();
     } else if (e instanceof IllegalArgumentException) {
       code = Status.Code.INVALID_ARGUMENT;
       reason = "INVALID_ARGUMENT";
@@ -68,15 +70,21 @@ public final class ErrorMapping {
       message = "internal error: " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
-    return StatusProto.toStatusRuntimeException(toRpcStatus(code, reason, message));
+    return StatusProto.toStatusRuntimeException(toRpcStatus(code, reason, message, metadata));
   }
 
   /** A {@code google.rpc.Status} with an {@code ErrorInfo} detail. */
   public static com.google.rpc.Status toRpcStatus(Status.Code code, String reason, String message) {
+    return toRpcStatus(code, reason, message, java.util.Map.of());
+  }
+
+  /** A {@code google.rpc.Status} with an {@code ErrorInfo} detail carrying {@code metadata}. */
+  public static com.google.rpc.Status toRpcStatus(Status.Code code, String reason, String message,
+      java.util.Map<String, String> metadata) {
     return com.google.rpc.Status.newBuilder()
         .setCode(code.value())
         .setMessage(message == null ? code.name() : message)
-        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()))
+        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).putAllMetadata(metadata).build()))
         .build();
   }
 

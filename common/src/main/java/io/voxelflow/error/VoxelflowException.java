@@ -9,6 +9,7 @@ public abstract class VoxelflowException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final String reason;
+  private final java.util.Map<String, String> metadata = new java.util.TreeMap<>();
 
   /**
    * @param reason an UPPER_SNAKE_CASE reason, sent as {@code google.rpc.ErrorInfo.reason}
@@ -22,6 +23,17 @@ public abstract class VoxelflowException extends RuntimeException {
   /** The machine-readable reason, e.g. {@code INVALID_NIFTI}. */
   public String reason() {
     return reason;
+  }
+
+  /** Adds a detail sent as {@code google.rpc.ErrorInfo.metadata} (e.g. {@code limit_bytes}). */
+  public VoxelflowException with(String key, Object value) {
+    metadata.put(key, String.valueOf(value));
+    return this;
+  }
+
+  /** Details sent in {@code google.rpc.ErrorInfo.metadata}. */
+  public java.util.Map<String, String> metadata() {
+    return java.util.Collections.unmodifiableMap(metadata);
   }
 
   /** The kind of problem, which decides the status code. */

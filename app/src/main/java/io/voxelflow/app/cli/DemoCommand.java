@@ -3,18 +3,35 @@ package io.voxelflow.app.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.voxelflow.nifti.NiftiImage;
-import io.voxelflow.nifti.NiftiInfo;
+import io.grpc.ManagedChannel;
+import io.quarkus.arc.Arc;
+import io.voxelflow.api.ingest.v1.Dataset;
+import io.voxelflow.api.ingest.v1.DatasetServiceGrpc;
+import io.voxelflow.api.ingest.v1.Image;
+import io.voxelflow.api.ingest.v1.ListImagesRequest;
+import io.voxelflow.api.ingest.v1.VoxelTicket;
+import io.voxelflow.flight.FlightEndpoint;
 import io.voxelflow.simulate.SimulationSize;
 import io.voxelflow.simulate.Simulator;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
 
 /**
  * {@code demo [--out DIR]}: the pipeline so far on a bundled-size sample — simulate a tiny BIDS
- * dataset, read every image back volume by volume, and summarise. Later stages (ingest, masking,
- * decomposition, connectivity, report) extend it as they land.
+ * dataset, ingest it through the gRPC API (upload, validate, de-identify, store), read every image
+ * back over Arrow Flight, and summarise. Later stages (masking, decomposition, connectivity,
+ * report) extend it as they land. Re-running it finds the dataset already stored (same seed, same
+ * request id): the import is answered from storage.
  */
 public final class DemoCommand implements Command {
   @Override
@@ -25,7 +42,7 @@ public final class DemoCommand implements Command {
   @Override
   public String synopsis() {
     return "demo [--out DIR (default ./demo-output)] [--seed N]\n"
-        + "      simulate a tiny dataset and summarise it (later stages are added as they land)";
+        + "      simulate a tiny dataset, ingest it, read it back over Arrow Flight, summarise";
   }
 
   @Override
@@ -37,32 +54,68 @@ public final class DemoCommand implements Command {
   public int run(Args args, CliIo io) throws Exception {
     args.expectPositional(0, "no positional arguments");
     Path out = Path.of(args.option("out", "demo-output")).toAbsolutePath();
+    long seed = args.longOption("seed", 1234);
     long t0 = System.nanoTime();
     Path data = out.resolve("dataset");
-    io.err().println("demo: 1/2 simulating a tiny BIDS dataset into " + data);
-    Simulator.Result sim = SimulateCommand.simulate(data, SimulationSize.TINY, args.longOption("seed", 1234), io);
+    io.err().println("demo: 1/3 simulating a tiny BIDS dataset into " + data);
+    SimulateCommand.simulate(data, SimulationSize.TINY, seed, io);
 
-    io.err().println("demo: 2/2 reading every image back, volume by volume");
+    io.err().println("demo: 2/3 ingesting it through the gRPC API");
+    String id = "demo-seed-" + seed;
     ObjectNode summary = JsonNodeFactory.instance.objectNode();
-    summary.put("dataset", data.toString());
-    ArrayNode images = summary.putArray("images");
-    Progress bar = new Progress(io.err(), "summarise");
-    int i = 0;
-    for (String sub : sim.subjects()) {
-      Path bold = sim.bold(sub);
-      try (NiftiImage img = NiftiImage.open(bold)) {
-        ObjectNode info = NiftiInfo.describe(img, true);
-        ObjectNode o = images.addObject();
-        o.put("subject", sub);
-        o.put("path", data.relativize(bold).toString());
-        o.set("shape", info.get("shape"));
-        o.set("tr_seconds", info.get("tr_seconds"));
-        long n = img.voxelsPerVolume() * img.volumeCount();
-        o.put("mean", info.get("stats").get("sum").asDouble() / n);
-        o.put("bytes", Files.size(bold));
+    ManagedChannel ch = Endpoint.channel(null);
+    try {
+      Dataset dataset = IngestCommand.importDataset(ch, data, id, id, io);
+      summary.put("dataset", dataset.getName());
+      summary.put("subjects", dataset.getSubjectCount());
+      summary.put("images", dataset.getImageCount());
+      summary.put("stored_bytes", dataset.getSizeBytes());
+      List<Image> images = DatasetServiceGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
+          .listImages(ListImagesRequest.newBuilder().setParent(dataset.getName() + "/subjects/-").build()).getImagesList();
+
+      io.err().println("demo: 3/3 reading every image back over Arrow Flight");
+      int port = Arc.container().instance(FlightEndpoint.class).get().port();
+      ArrayNode arr = summary.putArray("read_back");
+      Progress bar = new Progress(io.err(), "flight");
+      long bytes = 0;
+      long tf = System.nanoTime();
+      try (BufferAllocator alloc = new RootAllocator();
+           FlightClient client = FlightClient.builder(alloc, Location.forGrpcInsecure("127.0.0.1", port)).build()) {
+        int i = 0;
+        for (Image img : images) {
+          double sum = 0;
+          long n = 0;
+          int volumes = 0;
+          try (FlightStream s = client.getStream(new Ticket(VoxelTicket.newBuilder().setImage(img.getName()).build().toByteArray()))) {
+            while (s.next()) {
+              FixedSizeListVector voxels = (FixedSizeListVector) s.getRoot().getVector("voxels");
+              Float4Vector items = (Float4Vector) voxels.getDataVector();
+              int count = s.getRoot().getRowCount() * voxels.getListSize();
+              for (int v = 0; v < count; v++) {
+                sum += items.get(v);
+              }
+              n += count;
+              volumes += s.getRoot().getRowCount();
+            }
+          }
+          bytes += n * 4;
+          ObjectNode o = arr.addObject();
+          o.put("image", img.getName());
+          o.put("shape", img.getHeader().getShapeList().toString());
+          o.put("tr_seconds", img.getRepetitionTimeSeconds());
+          o.put("tr_source", img.getRepetitionTimeSource().name());
+          o.put("volumes", volumes);
+          o.put("mean", n == 0 ? 0 : sum / n);
+          bar.update(++i / (double) images.size(), img.getEntities().getSubject());
+        }
       }
-      bar.update(++i / (double) sim.subjects().size(), sub);
+      double secs = (System.nanoTime() - tf) / 1e9;
+      summary.put("flight_bytes", bytes);
+      summary.put("flight_mb_per_s", Math.round(bytes / 1e6 / Math.max(secs, 1e-9) * 10) / 10.0);
+    } finally {
+      Endpoint.close(ch);
     }
+    summary.put("bids", data.toString());
     summary.put("truth", data.resolve(Simulator.TRUTH_DIR).toString());
     summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     io.printJson(summary);

@@ -115,11 +115,11 @@ public class DatasetGrpcService extends DatasetServiceGrpc.DatasetServiceImplBas
         try {
           if (req.hasMetadata()) {
             if (upload != null) {
-              throw new InvalidArgumentException("DUPLICATE_METADATA", "upload metadata was sent twice");
+              throw new InvalidArgumentException("METADATA_REQUIRED", "upload metadata was sent twice");
             }
             upload = datasets.beginArchiveUpload(req.getMetadata());
           } else if (upload == null) {
-            throw new InvalidArgumentException("METADATA_FIRST", "the first message must carry metadata (filename, total_size_bytes)");
+            throw new InvalidArgumentException("METADATA_REQUIRED", "the first message must carry metadata (filename, total_size_bytes)");
           } else {
             upload.append(req.getChunk());
           }

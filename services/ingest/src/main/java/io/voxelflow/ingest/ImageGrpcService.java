@@ -47,13 +47,13 @@ public class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
         try {
           if (req.hasMetadata()) {
             if (metadata != null) {
-              throw new InvalidArgumentException("DUPLICATE_METADATA", "upload metadata was sent twice");
+              throw new InvalidArgumentException("METADATA_REQUIRED", "upload metadata was sent twice");
             }
             metadata = req.getMetadata();
             upload = ingest.beginUpload(metadata);
           } else {
             if (upload == null) {
-              throw new InvalidArgumentException("METADATA_FIRST",
+              throw new InvalidArgumentException("METADATA_REQUIRED",
                   "the first message of UploadImage must carry metadata (filename, total_size_bytes)");
             }
             upload.append(req.getChunk());

@@ -44,8 +44,8 @@ final class UploadReceiver implements AutoCloseable {
   }
 
   private ResourceExhaustedException tooLarge(long size) {
-    return new ResourceExhaustedException("UPLOAD_TOO_LARGE", what + " of " + size
-        + " bytes exceeds the limit of " + limit + " bytes (voxelflow.ingest.max-upload-bytes)");
+    return (ResourceExhaustedException) new ResourceExhaustedException("UPLOAD_TOO_LARGE", what + " of " + size
+        + " bytes exceeds the limit of " + limit + " bytes (voxelflow.ingest.max-upload-bytes)").with("limit_bytes", limit);
   }
 
   /** Appends a chunk. */
@@ -85,8 +85,9 @@ final class UploadReceiver implements AutoCloseable {
     }
     String sha = HexFormat.of().formatHex(digest.digest());
     if (expectedSha256 != null && !expectedSha256.isEmpty() && !expectedSha256.equalsIgnoreCase(sha)) {
-      throw new InvalidArgumentException("CHECKSUM_MISMATCH", what + ": the SHA-256 of the received bytes is "
-          + sha + " but the client announced " + expectedSha256.toLowerCase(java.util.Locale.ROOT));
+      throw new InvalidArgumentException("SHA256_MISMATCH", what + ": the SHA-256 of the received bytes is "
+          + sha + " but the client announced " + expectedSha256.toLowerCase(java.util.Locale.ROOT))
+          .with("expected", expectedSha256.toLowerCase(java.util.Locale.ROOT)).with("actual", sha);
     }
     return sha;
   }

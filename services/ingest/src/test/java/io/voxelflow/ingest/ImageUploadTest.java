@@ -110,7 +110,8 @@ class ImageUploadTest {
     Path src = IngestFixtures.identifyingImage(dir, "c.nii", ByteOrder.LITTLE_ENDIAN);
     UploadMetadata wrong = IngestFixtures.metadata(src).toBuilder().setExpectedSha256("0".repeat(64)).build();
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> ingest.uploadFile(src, wrong));
-    assertEquals("CHECKSUM_MISMATCH", e.reason());
+    assertEquals("SHA256_MISMATCH", e.reason());
+    assertEquals("0".repeat(64), e.metadata().get("expected"));
     UploadMetadata badName = IngestFixtures.metadata(src).toBuilder().setFilename("c.txt").build();
     assertEquals("NOT_NIFTI_NAME", assertThrows(InvalidArgumentException.class,
         () -> ingest.uploadFile(src, badName)).reason());
