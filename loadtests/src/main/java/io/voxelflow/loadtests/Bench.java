@@ -19,8 +19,10 @@ public final class Bench {
     String suite = args.length > 0 ? args[0] : "nifti-read";
     switch (suite) {
       case "nifti-read" -> niftiRead();
+      case "flight" -> FlightBench.run();
+      case "ingest" -> IngestBench.run();
       default -> {
-        System.err.println("unknown suite '" + suite + "'; known: nifti-read");
+        System.err.println("unknown suite '" + suite + "'; known: nifti-read, flight, ingest");
         System.exit(2);
       }
     }

@@ -23,7 +23,12 @@ final class BenchFiles {
    * about as real BOLD data does. {@code nx·ny·nz·nt·4} bytes uncompressed.
    */
   static Path boldGz(int nx, int ny, int nz, int nt) throws Exception {
-    Path p = dir().resolve("bold_" + nx + "x" + ny + "x" + nz + "x" + nt + ".nii.gz");
+    return boldGz(nx, ny, nz, nt, 6);
+  }
+
+  /** As {@link #boldGz(int, int, int, int)} with a gzip level. */
+  static Path boldGz(int nx, int ny, int nz, int nt, int level) throws Exception {
+    Path p = dir().resolve("bold_" + nx + "x" + ny + "x" + nz + "x" + nt + "_gz" + level + ".nii.gz");
     if (Files.exists(p)) {
       return p;
     }
@@ -44,7 +49,7 @@ final class BenchFiles {
     }
     SplittableRandom rng = new SplittableRandom(42);
     float[] vol = new float[base.length];
-    try (NiftiWriter w = NiftiWriter.create(p, h, java.util.List.of(), 6)) {
+    try (NiftiWriter w = NiftiWriter.create(p, h, java.util.List.of(), level)) {
       for (int t = 0; t < nt; t++) {
         for (int v = 0; v < vol.length; v++) {
           double sd = base[v] > 100 ? 20 : 5;

@@ -15,6 +15,7 @@ import io.voxelflow.api.ingest.v1.UploadMetadata;
 import io.voxelflow.api.operations.v1.OperationMetadata;
 import io.voxelflow.api.operations.v1.OperationsServiceGrpc;
 import io.voxelflow.api.operations.v1.WatchOperationRequest;
+import io.voxelflow.client.FileUpload;
 import io.voxelflow.json.ProtoJson;
 import io.voxelflow.storage.Addresses;
 import java.io.IOException;
@@ -85,7 +86,7 @@ public final class IngestCommand implements Command {
         .setTotalSizeBytes(Files.size(file)).setExpectedSha256(Addresses.sha256Hex(file)).build();
     return FileUpload.send(file, ImageServiceGrpc.newStub(ch).withDeadlineAfter(1, TimeUnit.HOURS)::uploadImage,
         UploadImageRequest.newBuilder().setMetadata(meta).build(),
-        c -> UploadImageRequest.newBuilder().setChunk(c).build(), new Progress(io.err(), "upload"));
+        c -> UploadImageRequest.newBuilder().setChunk(c).build(), new Progress(io.err(), "upload")::update);
   }
 
   /** Uploads a directory (zipped on the way) or zip as an archive and imports it as {@code datasets/{id}}. */
@@ -103,7 +104,7 @@ public final class IngestCommand implements Command {
       UploadDatasetArchiveResponse archive = FileUpload.send(zip,
           DatasetServiceGrpc.newStub(ch).withDeadlineAfter(1, TimeUnit.HOURS)::uploadDatasetArchive,
           UploadDatasetArchiveRequest.newBuilder().setMetadata(meta).build(),
-          c -> UploadDatasetArchiveRequest.newBuilder().setChunk(c).build(), new Progress(io.err(), "upload"));
+          c -> UploadDatasetArchiveRequest.newBuilder().setChunk(c).build(), new Progress(io.err(), "upload")::update);
       Operation op = DatasetServiceGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
           .importDataset(ImportDatasetRequest.newBuilder().setDatasetId(id)
               .setSourceArchive(archive.getArchive()).setRequestId(requestId).build());

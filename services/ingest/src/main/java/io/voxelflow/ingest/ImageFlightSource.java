@@ -55,6 +55,14 @@ public class ImageFlightSource implements FlightSource {
   @Inject
   DatasetService datasets;
 
+  /** For CDI. */
+  public ImageFlightSource() {}
+
+  /** Outside CDI (tools, benchmarks): serves uploaded images ({@code images/…}) only. */
+  public ImageFlightSource(IngestService ingest) {
+    this.ingest = ingest;
+  }
+
   @Override
   public boolean accepts(String name) {
     return name.startsWith("images/") || name.startsWith(DatasetService.DATASETS);

@@ -20,6 +20,14 @@ public class ImageGrpcService extends ImageServiceGrpc.ImageServiceImplBase {
   @Inject
   IngestService ingest;
 
+  /** For CDI. */
+  public ImageGrpcService() {}
+
+  /** Outside CDI (tools, benchmarks). */
+  public ImageGrpcService(IngestService ingest) {
+    this.ingest = ingest;
+  }
+
   @Override
   @Blocking
   public void getImage(ImageServiceGetImageRequest request, StreamObserver<Image> observer) {

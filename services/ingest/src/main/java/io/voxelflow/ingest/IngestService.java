@@ -25,6 +25,14 @@ public class IngestService {
   @ConfigProperty(name = "voxelflow.ingest.max-upload-bytes", defaultValue = "17179869184")
   long maxUploadBytes;
 
+  /** Outside CDI (tools, benchmarks): an ingest service over this storage. */
+  public static IngestService standalone(StorageProducer storage, long maxUploadBytes) {
+    IngestService s = new IngestService();
+    s.storage = storage;
+    s.maxUploadBytes = maxUploadBytes;
+    return s;
+  }
+
   ObjectStore store() {
     return storage.store();
   }

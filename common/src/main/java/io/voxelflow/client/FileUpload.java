@@ -1,4 +1,4 @@
-package io.voxelflow.app.cli;
+package io.voxelflow.client;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -15,10 +15,12 @@ import java.util.function.Function;
 
 /**
  * Sends a file over a client-streaming upload RPC with flow control: a chunk goes out only when
- * the transport is ready, so memory stays one chunk whatever the file size. Progress goes to a bar.
+ * the transport is ready, so memory stays one chunk whatever the file size. Used by the CLI and
+ * the benchmarks.
  */
-final class FileUpload {
-  static final int CHUNK = 1 << 20;
+public final class FileUpload {
+  /** Bytes per request message. */
+  public static final int CHUNK = 1 << 20;
 
   private FileUpload() {}
 
@@ -26,9 +28,10 @@ final class FileUpload {
    * @param call the async stub's method, e.g. {@code stub::uploadImage}
    * @param first the metadata message
    * @param chunk makes a request message from a chunk of bytes
+   * @param progress told the fraction sent and a short step text after each chunk
    */
-  static <Req, Resp> Resp send(Path file, Function<StreamObserver<Resp>, StreamObserver<Req>> call, Req first,
-      Function<ByteString, Req> chunk, Progress progress) throws Exception {
+  public static <Req, Resp> Resp send(Path file, Function<StreamObserver<Resp>, StreamObserver<Req>> call, Req first,
+      Function<ByteString, Req> chunk, java.util.function.BiConsumer<Double, String> progress) throws Exception {
     long size = Files.size(file);
     CompletableFuture<Resp> result = new CompletableFuture<>();
     InputStream in = Files.newInputStream(file);
@@ -56,7 +59,7 @@ final class FileUpload {
               }
               requests.onNext(chunk.apply(ByteString.copyFrom(buf)));
               sent += buf.length;
-              progress.update(size == 0 ? 1 : (double) sent / size, sent / (1 << 20) + " MiB");
+              progress.accept(size == 0 ? 1 : (double) sent / size, sent / (1 << 20) + " MiB");
             }
           } catch (IOException e) {
             done = true;

@@ -1,0 +1,159 @@
+package io.voxelflow.loadtests;
+
+import io.voxelflow.api.ingest.v1.Image;
+import io.voxelflow.api.ingest.v1.UploadMetadata;
+import io.voxelflow.api.ingest.v1.VoxelTicket;
+import io.voxelflow.flight.ArtifactStore;
+import io.voxelflow.flight.BatchSink;
+import io.voxelflow.flight.FlightSource;
+import io.voxelflow.flight.VoxelFlightProducer;
+import io.voxelflow.ingest.ImageFlightSource;
+import io.voxelflow.ingest.IngestService;
+import io.voxelflow.nifti.NiftiDatatype;
+import io.voxelflow.nifti.NiftiHeader;
+import io.voxelflow.nifti.NiftiWriter;
+import io.voxelflow.storage.BlobCache;
+import io.voxelflow.storage.EmbeddedS3;
+import io.voxelflow.storage.ObjectStore;
+import io.voxelflow.storage.StorageProducer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Flight DoGet on loopback, one stream, of a stored 1.07 GB float32 image (64×64×64×1024), against
+ * raw loopback TCP moving the same number of bytes in the same run. Also a "transport only" Flight
+ * stream of in-memory batches, to separate Flight's cost from ours (reading the stored image and
+ * reordering voxels to C order).
+ */
+final class FlightBench {
+  private FlightBench() {}
+
+  static final int X = 64;
+  static final int Y = 64;
+  static final int Z = 64;
+  static final int T = 1024;
+
+  static void run() throws Exception {
+    Path dir = BenchFiles.dir().resolve("flight");
+    Files.createDirectories(dir);
+    Path nii = dir.resolve("bold_64x64x64x1024.nii");
+    if (!Files.exists(nii)) {
+      NiftiHeader h = NiftiHeader.of(NiftiDatatype.FLOAT32, X, Y, Z, T);
+      SplittableRandom rng = new SplittableRandom(1);
+      float[] vol = new float[X * Y * Z];
+      try (NiftiWriter w = NiftiWriter.create(nii, h)) {
+        for (int t = 0; t < T; t++) {
+          for (int v = 0; v < vol.length; v++) {
+            vol[v] = (float) (1000 + 20 * rng.nextDouble());
+          }
+          w.writeVolume(vol);
+        }
+      }
+    }
+    long bytes = (long) X * Y * Z * T * 4;
+    try (EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"))) {
+      ObjectStore store = ObjectStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "bench");
+      StorageProducer storage = StorageProducer.of(store, dir.resolve("data"));
+      IngestService ingest = IngestService.standalone(storage, Long.MAX_VALUE);
+      Image image = ingest.uploadFile(nii, UploadMetadata.newBuilder().setFilename(nii.getFileName().toString())
+          .setTotalSizeBytes(Files.size(nii)).build()).getImage();
+      ArtifactStore artifacts = new ArtifactStore(store, new BlobCache(store, dir.resolve("data/cache")), dir.resolve("data/scratch"), "bench");
+      ExecutorService workers = Executors.newCachedThreadPool();
+      try (BufferAllocator serverRoot = new RootAllocator(); BufferAllocator clientRoot = new RootAllocator()) {
+        List<FlightSource> sources = List.of(new ImageFlightSource(ingest), new InMemorySource(bytes));
+        try (FlightServer server = FlightServer.builder(serverRoot, Location.forGrpcInsecure("127.0.0.1", 0),
+                new VoxelFlightProducer(serverRoot, sources, () -> artifacts, workers)).build().start();
+             FlightClient client = FlightClient.builder(clientRoot, Location.forGrpcInsecure("127.0.0.1", server.getPort())).build()) {
+          Harness.Result tcp = Harness.measure("loopback TCP", 2, 5, () -> TcpBaseline.transfer(bytes));
+          Harness.Result mem = Harness.measure("Flight, in-memory batches", 2, 5,
+              () -> drain(client, VoxelTicket.newBuilder().setImage("bench/in-memory").build()));
+          Harness.Result img = Harness.measure("Flight, stored image", 2, 5,
+              () -> drain(client, VoxelTicket.newBuilder().setImage(image.getName()).build()));
+          System.out.printf(Locale.ROOT, "{\"suite\": \"flight-doget\", \"bytes\": %d, \"tcp_mb_per_s\": %.0f,"
+                  + " \"flight_memory_mb_per_s\": %.0f, \"flight_image_mb_per_s\": %.0f,"
+                  + " \"ratio_flight_memory_vs_tcp\": %.3f, \"ratio_flight_image_vs_tcp\": %.3f}%n",
+              bytes, tcp.median() / 1e6, mem.median() / 1e6, img.median() / 1e6,
+              mem.median() / tcp.median(), img.median() / tcp.median());
+        }
+      } finally {
+        workers.shutdownNow();
+      }
+    }
+  }
+
+  /** Reads a whole stream; returns the bytes of values received. */
+  static long drain(FlightClient client, VoxelTicket t) throws Exception {
+    long bytes = 0;
+    try (FlightStream s = client.getStream(new Ticket(t.toByteArray()))) {
+      while (s.next()) {
+        int rows = s.getRoot().getRowCount();
+        for (FieldVector v : s.getRoot().getFieldVectors()) {
+          if (v instanceof org.apache.arrow.vector.complex.FixedSizeListVector l) {
+            bytes += (long) rows * l.getListSize() * 4;
+          } else if (v instanceof org.apache.arrow.vector.Float4Vector) {
+            bytes += (long) rows * 4;
+          }
+        }
+      }
+    }
+    return bytes;
+  }
+
+  /** Pre-filled 8 MiB batches sent again and again: what Flight itself costs. */
+  static final class InMemorySource implements FlightSource {
+    final long bytes;
+
+    InMemorySource(long bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public boolean accepts(String name) {
+      return name.equals("bench/in-memory");
+    }
+
+    Schema schema() {
+      return new Schema(List.of(new Field("values", FieldType.notNullable(
+          new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null)));
+    }
+
+    @Override
+    public Plan plan(VoxelTicket ticket) {
+      return new Plan(schema(), bytes / 4, bytes);
+    }
+
+    @Override
+    public void stream(VoxelTicket ticket, Plan plan, BufferAllocator allocator, BatchSink sink) {
+      int rows = 2 << 20; // 8 MiB of float32
+      VectorSchemaRoot root = VectorSchemaRoot.create(schema(), allocator);
+      sink.start(root);
+      var v = (org.apache.arrow.vector.Float4Vector) root.getVector(0);
+      v.allocateNew(rows);
+      v.getValidityBuffer().setOne(0, (rows + 7) / 8);
+      v.setValueCount(rows);
+      root.setRowCount(rows);
+      for (long sent = 0; sent < bytes && !sink.isCancelled(); sent += (long) rows * 4) {
+        sink.putNext();
+      }
+    }
+  }
+}

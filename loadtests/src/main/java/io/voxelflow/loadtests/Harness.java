@@ -1,0 +1,36 @@
+package io.voxelflow.loadtests;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Timing helpers for the network benchmarks: warm-up, repeated runs, medians. */
+final class Harness {
+  private Harness() {}
+
+  @FunctionalInterface
+  interface Run {
+    /** Does the work once; returns the bytes moved. */
+    long run() throws Exception;
+  }
+
+  /** Median throughput in bytes/s over {@code reps} runs after {@code warmups}. */
+  static Result measure(String name, int warmups, int reps, Run r) throws Exception {
+    for (int i = 0; i < warmups; i++) {
+      r.run();
+    }
+    double[] rates = new double[reps];
+    long bytes = 0;
+    for (int i = 0; i < reps; i++) {
+      long t0 = System.nanoTime();
+      bytes = r.run();
+      rates[i] = bytes / ((System.nanoTime() - t0) / 1e9);
+    }
+    Arrays.sort(rates);
+    Result res = new Result(name, bytes, rates[reps / 2], rates[0], rates[reps - 1]);
+    System.err.printf(Locale.ROOT, "%-28s median %7.0f MB/s (min %6.0f, max %6.0f) over %d runs of %.0f MB%n",
+        name, res.median / 1e6, res.min / 1e6, res.max / 1e6, reps, bytes / 1e6);
+    return res;
+  }
+
+  record Result(String name, long bytes, double median, double min, double max) {}
+}
