@@ -77,7 +77,6 @@ public final class EmbeddedS3 implements AutoCloseable {
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.add("-Xmx256m");
       cmd.add("-XX:+UseSerialGC");
-      cmd.add("-XX:TieredStopAtLevel=1");
       cmd.add("-Dlogback.configurationFile=" + logback.toAbsolutePath());
       cmd.add("-cp");
       cmd.add(jar + java.io.File.pathSeparator + ownClasses);
