@@ -80,9 +80,19 @@ final class FlightBench {
       ExecutorService workers = Executors.newCachedThreadPool();
       try (BufferAllocator serverRoot = new RootAllocator(); BufferAllocator clientRoot = new RootAllocator()) {
         List<FlightSource> sources = List.of(new ImageFlightSource(ingest), new InMemorySource(bytes));
-        try (FlightServer server = FlightServer.builder(serverRoot, Location.forGrpcInsecure("127.0.0.1", 0),
-                new VoxelFlightProducer(serverRoot, sources, () -> artifacts, workers)).build().start();
-             FlightClient client = FlightClient.builder(clientRoot, Location.forGrpcInsecure("127.0.0.1", server.getPort())).build()) {
+        int window = Integer.getInteger("bench.flight.window", 0);
+        FlightServer.Builder sb = FlightServer.builder(serverRoot, Location.forGrpcInsecure("127.0.0.1", 0),
+            new VoxelFlightProducer(serverRoot, sources, () -> artifacts, workers));
+        if (window > 0) {
+          sb.transportHint("grpc.builderConsumer",
+              (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>) b -> b.flowControlWindow(window));
+        }
+        try (FlightServer server = sb.build().start();
+             FlightClient client = window > 0
+                 ? org.apache.arrow.flight.FlightGrpcUtils.createFlightClient(clientRoot,
+                     io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
+                         .flowControlWindow(window).maxInboundMessageSize(Integer.MAX_VALUE).build())
+                 : FlightClient.builder(clientRoot, Location.forGrpcInsecure("127.0.0.1", server.getPort())).build()) {
           Harness.Result tcp = Harness.measure("loopback TCP", 2, 5, () -> TcpBaseline.transfer(bytes));
           Harness.Result mem = Harness.measure("Flight, in-memory batches", 2, 5,
               () -> drain(client, VoxelTicket.newBuilder().setImage("bench/in-memory").build()));
