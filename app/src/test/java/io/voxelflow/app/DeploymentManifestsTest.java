@@ -81,6 +81,12 @@ class DeploymentManifestsTest {
       assertTrue(c.path("image").asText().startsWith("ghcr.io/voxelflow/voxelflow:"), c.path("image").asText());
     }
     JsonNode svc = kind("Service");
+    List<String> containerPorts = new ArrayList<>();
+    dep.at("/spec/template/spec/containers/0/ports").forEach(p -> containerPorts.add(p.path("name").asText()));
+    List<String> servicePorts = new ArrayList<>();
+    svc.at("/spec/ports").forEach(p -> servicePorts.add(p.path("targetPort").asText()));
+    assertEquals(containerPorts, servicePorts, "every container port is exposed by the Service");
+    assertTrue(containerPorts.contains("flight"), "Arrow Flight is exposed");
     assertEquals(dep.at("/spec/template/spec/containers/0/ports/0/name").asText(),
         svc.at("/spec/ports/0/targetPort").asText());
     assertEquals(dep.at("/spec/selector/matchLabels"), svc.at("/spec/selector"));
