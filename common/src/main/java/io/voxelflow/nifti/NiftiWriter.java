@@ -133,28 +133,25 @@ public final class NiftiWriter implements AutoCloseable {
   /** Writes the next volume from floats (length ≥ voxels per volume, file order: i fastest). */
   public void writeVolume(float[] values) {
     checkVolume(values.length);
-    int bpv = header.datatype().bytesPerVoxel();
-    int per = buffer.length / bpv;
-    int total = (int) header.voxelsPerVolume();
-    for (int v = 0; v < total; v += per) {
-      int n = Math.min(per, total - v);
-      VoxelCodec.encode(values, v, n, header.datatype(), header.byteOrder(), header.effectiveSlope(),
-          header.effectiveInter(), buffer);
-      write(buffer, n * bpv);
-    }
-    volumesWritten++;
+    writeEncoded((from, n) -> VoxelCodec.encode(values, from, n, header.datatype(), header.byteOrder(),
+        header.effectiveSlope(), header.effectiveInter(), buffer));
   }
 
   /** Writes the next volume from doubles (length ≥ voxels per volume, file order: i fastest). */
   public void writeVolume(double[] values) {
     checkVolume(values.length);
+    writeEncoded((from, n) -> VoxelCodec.encode(values, from, n, header.datatype(), header.byteOrder(),
+        header.effectiveSlope(), header.effectiveInter(), buffer));
+  }
+
+  /** Encodes one volume chunk by chunk into {@link #buffer} and writes it. */
+  private void writeEncoded(java.util.function.BiConsumer<Integer, Integer> encodeChunk) {
     int bpv = header.datatype().bytesPerVoxel();
     int per = buffer.length / bpv;
     int total = (int) header.voxelsPerVolume();
     for (int v = 0; v < total; v += per) {
       int n = Math.min(per, total - v);
-      VoxelCodec.encode(values, v, n, header.datatype(), header.byteOrder(), header.effectiveSlope(),
-          header.effectiveInter(), buffer);
+      encodeChunk.accept(v, n);
       write(buffer, n * bpv);
     }
     volumesWritten++;

@@ -23,9 +23,7 @@ import io.voxelflow.api.ingest.v1.ListSubjectsResponse;
 import io.voxelflow.api.ingest.v1.Subject;
 import io.voxelflow.api.ingest.v1.UploadDatasetArchiveRequest;
 import io.voxelflow.api.ingest.v1.UploadDatasetArchiveResponse;
-import io.voxelflow.error.ErrorMapping;
 import io.voxelflow.error.GrpcCalls;
-import io.voxelflow.error.InvalidArgumentException;
 import jakarta.inject.Inject;
 import java.util.List;
 
@@ -103,58 +101,7 @@ public class DatasetGrpcService extends DatasetServiceGrpc.DatasetServiceImplBas
   @Blocking
   public StreamObserver<UploadDatasetArchiveRequest> uploadDatasetArchive(
       StreamObserver<UploadDatasetArchiveResponse> response) {
-    return new StreamObserver<>() {
-      private IngestService.Upload upload;
-      private boolean failed;
-
-      @Override
-      public void onNext(UploadDatasetArchiveRequest req) {
-        if (failed) {
-          return;
-        }
-        try {
-          if (req.hasMetadata()) {
-            if (upload != null) {
-              throw new InvalidArgumentException("METADATA_REQUIRED", "upload metadata was sent twice");
-            }
-            upload = datasets.beginArchiveUpload(req.getMetadata());
-          } else if (upload == null) {
-            throw new InvalidArgumentException("METADATA_REQUIRED", "the first message must carry metadata (filename, total_size_bytes)");
-          } else {
-            upload.append(req.getChunk());
-          }
-        } catch (RuntimeException e) {
-          failed = true;
-          if (upload != null) {
-            upload.close();
-          }
-          response.onError(ErrorMapping.toStatusException(e));
-        }
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        if (upload != null) {
-          upload.close();
-        }
-      }
-
-      @Override
-      public void onCompleted() {
-        if (failed) {
-          return;
-        }
-        if (upload == null) {
-          response.onError(ErrorMapping.toStatusException(
-              new InvalidArgumentException("EMPTY_UPLOAD", "the upload carried no metadata and no bytes")));
-          return;
-        }
-        GrpcCalls.unary(response, () -> {
-          try (IngestService.Upload u = upload) {
-            return datasets.finishArchiveUpload(u);
-          }
-        });
-      }
-    };
+    return UploadStream.receive(response, r -> r.hasMetadata() ? r.getMetadata() : null,
+        UploadDatasetArchiveRequest::getChunk, datasets::beginArchiveUpload, datasets::finishArchiveUpload);
   }
 }
