@@ -25,9 +25,7 @@ public class IngestHealth {
   GrpcHealthStorage health;
 
   void onStart(@Observes StartupEvent event) {
-    // Scratch files of uploads and imports a previous process did not finish (nothing of them was
-    // acknowledged) are removed.
-    DatasetService.deleteTree(storage.dataDir().resolve("scratch"));
+    IngestService.removeStaleScratch(storage.dataDir().resolve("scratch"));
     ServingStatus s = storage.isConfigured() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
     health.setStatus(ImageServiceGrpc.SERVICE_NAME, s);
     health.setStatus(DatasetServiceGrpc.SERVICE_NAME, s);

@@ -37,8 +37,30 @@ public class IngestService {
     return storage.store();
   }
 
+  /** This process's scratch directory: {@code data-dir/scratch/{pid}} (several processes may share a data dir). */
   Path scratch() {
-    return storage.dataDir().resolve("scratch");
+    return storage.dataDir().resolve("scratch").resolve(Long.toString(ProcessHandle.current().pid()));
+  }
+
+  /**
+   * Removes the scratch directories of processes that are gone: uploads and imports they did not
+   * finish, none of which was acknowledged.
+   */
+  static void removeStaleScratch(Path scratchRoot) {
+    if (!java.nio.file.Files.isDirectory(scratchRoot)) {
+      return;
+    }
+    try (var dirs = java.nio.file.Files.list(scratchRoot)) {
+      dirs.filter(d -> {
+        try {
+          return ProcessHandle.of(Long.parseLong(d.getFileName().toString())).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+          return true;
+        }
+      }).forEach(DatasetService::deleteTree);
+    } catch (java.io.IOException ignored) {
+      // best effort
+    }
   }
 
   /** A local copy of a stored blob, for random-access reads (downloaded once, then cached). */
