@@ -7,6 +7,7 @@ import io.voxelflow.app.cli.CliIo;
 import io.voxelflow.app.cli.Command;
 import io.voxelflow.app.cli.DemoCommand;
 import io.voxelflow.app.cli.IngestCommand;
+import io.voxelflow.app.cli.MaskCommand;
 import io.voxelflow.app.cli.SimulateCommand;
 import io.voxelflow.app.cli.NiftiInfoCommand;
 import io.voxelflow.app.cli.OperationsCommand;
@@ -27,6 +28,7 @@ public class VoxelflowMain implements QuarkusApplication {
         new NiftiInfoCommand(),
         new SimulateCommand(),
         new IngestCommand(),
+        new MaskCommand(),
         new ServeCommand(),
         new OperationsCommand());
   }

@@ -54,15 +54,15 @@ class AllInOneTest {
     assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.newBuilder()
         .setService(OperationsServiceGrpc.SERVICE_NAME).build()).getStatus());
     // Services whose issues have not landed are not served, and health says so.
-    ServingStatus masking;
+    ServingStatus unbuilt;
     try {
-      masking = health.check(HealthCheckRequest.newBuilder()
-          .setService("voxelflow.masking.v1alpha1.MaskingService").build()).getStatus();
+      unbuilt = health.check(HealthCheckRequest.newBuilder()
+          .setService("voxelflow.decomposition.v1alpha1.DecompositionService").build()).getStatus();
     } catch (StatusRuntimeException e) {
       assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
-      masking = ServingStatus.UNKNOWN;
+      unbuilt = ServingStatus.UNKNOWN;
     }
-    assertTrue(masking == ServingStatus.UNKNOWN || masking == ServingStatus.NOT_SERVING, masking.toString());
+    assertTrue(unbuilt == ServingStatus.UNKNOWN || unbuilt == ServingStatus.NOT_SERVING, unbuilt.toString());
   }
 
   @Test

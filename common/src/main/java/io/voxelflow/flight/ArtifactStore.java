@@ -29,13 +29,28 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Matrices stored as Arrow IPC files ({@code artifacts/{sha256}}: the SHA-256 of the file), with
- * an {@code Artifact} record beside them. {@code DoPut} stores one; {@code DoGet} streams it back.
- * Storage keys: {@code artifacts/{sha256}.arrow} and {@code artifacts/{sha256}.json}.
+ * Artifacts: a stored file with an {@code Artifact} record beside it ({@code artifacts/{key}.json}).
+ *
+ * <ul>
+ *   <li>Matrices put over Flight ({@code DoPut}) are Arrow IPC files named by their SHA-256:
+ *       {@code artifacts/{sha256}}, stored as {@code artifacts/{sha256}.arrow}.
+ *   <li>Derived artifacts (a mask, extracted signals) are named by the key of what made them,
+ *       {@link io.voxelflow.storage.Addresses#artifactKey}, so the same request finds its result:
+ *       {@link #find} then {@link #putDerived}. Their bytes are {@code artifacts/{key}.{ext}}.
+ * </ul>
+ *
+ * {@code DoGet} streams Arrow artifacts as their record batches and any other artifact (a NIfTI
+ * mask, say) as a single column {@code bytes: binary}, 1 MiB per row, in order.
  */
 public final class ArtifactStore implements FlightSource {
   public static final String PREFIX = "artifacts/";
   public static final String MEDIA_TYPE = "application/vnd.apache.arrow.file";
+  /** Rows of a byte stream (non-Arrow artifacts). */
+  static final int CHUNK = 1 << 20;
+  /** Schema of non-Arrow artifacts over Flight: their bytes, in order. */
+  public static final org.apache.arrow.vector.types.pojo.Schema BYTES_SCHEMA = new org.apache.arrow.vector.types.pojo.Schema(
+      java.util.List.of(org.apache.arrow.vector.types.pojo.Field.notNullable("bytes",
+          new org.apache.arrow.vector.types.pojo.ArrowType.Binary())));
 
   private final ObjectStore store;
   private final BlobCache cache;
@@ -98,6 +113,52 @@ public final class ArtifactStore implements FlightSource {
     }
   }
 
+  /** The stored record of artifact {@code artifacts/{key}}, if it exists (a cache hit). */
+  public java.util.Optional<Artifact> find(String key) {
+    if (!store.exists(PREFIX + key + ".json")) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(get(PREFIX + key));
+  }
+
+  /**
+   * Stores a derived artifact's file under its key (bytes first, record last: the record is what
+   * makes it visible) and returns its record.
+   *
+   * @param extension the file name extension, e.g. {@code .nii.gz} or {@code .arrow}
+   */
+  public Artifact putDerived(String key, Path file, String extension, String mediaType, java.util.List<Long> shape,
+      String dtype, Provenance provenance) throws IOException {
+    String name = PREFIX + key;
+    String sha = io.voxelflow.storage.Addresses.sha256Hex(file);
+    store.putFile(name + extension, file, mediaType);
+    Artifact artifact = Artifact.newBuilder()
+        .setName(name)
+        .setMediaType(mediaType)
+        .setSizeBytes(Files.size(file))
+        .setSha256(sha)
+        .addAllShape(shape)
+        .setDtype(dtype)
+        .setProvenance(provenance.toBuilder().setVoxelflowVersion(version).setCreateTime(ProtoTime.now()))
+        .setFlightTicket(VoxelTicket.newBuilder().setImage(name).build().toByteString())
+        .setCreateTime(ProtoTime.now())
+        .build();
+    store.putBytes(name + ".json", ProtoJson.print(artifact).getBytes(StandardCharsets.UTF_8), "application/json");
+    return artifact;
+  }
+
+  /** The storage key of an artifact's bytes. */
+  static String dataKey(Artifact a) {
+    String ext = switch (a.getMediaType()) {
+      case MEDIA_TYPE -> ".arrow";
+      case "application/x-nifti-gz" -> ".nii.gz";
+      case "application/x-nifti" -> ".nii";
+      case "application/x-npy" -> ".npy";
+      default -> ".bin";
+    };
+    return a.getName() + ext;
+  }
+
   /** The record of a stored artifact. */
   public Artifact get(String name) {
     String key = name + ".json";
@@ -119,7 +180,10 @@ public final class ArtifactStore implements FlightSource {
       throw new InvalidArgumentException("BAD_TICKET", "artifact tickets take no volume range or voxel indices");
     }
     Artifact a = get(ticket.getImage());
-    Path local = cache.local(ticket.getImage() + ".arrow");
+    if (!MEDIA_TYPE.equals(a.getMediaType())) {
+      return new Plan(BYTES_SCHEMA, (a.getSizeBytes() + CHUNK - 1) / CHUNK, a.getSizeBytes());
+    }
+    Path local = cache.local(dataKey(a));
     try (BufferAllocator alloc = new org.apache.arrow.memory.RootAllocator(1L << 20);
          FileChannel ch = FileChannel.open(local);
          ArrowFileReader reader = new ArrowFileReader(ch, alloc)) {
@@ -131,7 +195,12 @@ public final class ArtifactStore implements FlightSource {
 
   @Override
   public void stream(VoxelTicket ticket, Plan plan, BufferAllocator allocator, BatchSink sink) throws IOException {
-    Path local = cache.local(ticket.getImage() + ".arrow");
+    Artifact a = get(ticket.getImage());
+    if (!MEDIA_TYPE.equals(a.getMediaType())) {
+      streamBytes(a, allocator, sink);
+      return;
+    }
+    Path local = cache.local(dataKey(a));
     try (FileChannel ch = FileChannel.open(local);
          ArrowFileReader reader = new ArrowFileReader(ch, allocator)) {
       VectorSchemaRoot in = reader.getVectorSchemaRoot();
@@ -147,4 +216,21 @@ public final class ArtifactStore implements FlightSource {
     }
   }
 
+
+  private void streamBytes(Artifact a, BufferAllocator allocator, BatchSink sink) throws IOException {
+    VectorSchemaRoot root = VectorSchemaRoot.create(BYTES_SCHEMA, allocator);
+    sink.start(root); // transfers ownership of root
+    org.apache.arrow.vector.VarBinaryVector bytes = (org.apache.arrow.vector.VarBinaryVector) root.getVector(0);
+    try (java.io.InputStream in = store.get(dataKey(a))) {
+      byte[] buf = new byte[CHUNK];
+      int n;
+      while (!sink.isCancelled() && (n = in.readNBytes(buf, 0, CHUNK)) > 0) {
+        bytes.allocateNew(n, 1);
+        bytes.setSafe(0, buf, 0, n);
+        bytes.setValueCount(1);
+        root.setRowCount(1);
+        sink.putNext();
+      }
+    }
+  }
 }

@@ -83,7 +83,8 @@ public class FlightEndpoint {
 
   private volatile ArtifactStore artifacts;
 
-  synchronized ArtifactStore artifacts() {
+  /** The process's artifact store (connects to storage on first use). */
+  public synchronized ArtifactStore artifacts() {
     if (artifacts == null) {
       artifacts = newArtifactStore();
     }

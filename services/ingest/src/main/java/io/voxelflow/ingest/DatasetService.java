@@ -549,6 +549,14 @@ public class DatasetService {
         .orElseThrow(() -> new NotFoundException("IMAGE_NOT_FOUND", "no image named " + name));
   }
 
+  /**
+   * A local, random-access copy of an image's stored (de-identified, uncompressed) NIfTI file, for
+   * other services to read volume by volume. Downloaded once per process, then cached.
+   */
+  public Path localFile(Image image) {
+    return ingest.localCopy(Addresses.blob(image.getStoredSha256()));
+  }
+
   /** The stored header of an image, decoded and raw. */
   public GetImageHeaderResponse header(String name) {
     Image img = image(name);

@@ -1,0 +1,167 @@
+package io.voxelflow.app.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.longrunning.Operation;
+import io.grpc.ManagedChannel;
+import io.grpc.protobuf.StatusProto;
+import io.quarkus.arc.Arc;
+import io.voxelflow.api.masking.v1alpha1.ComputeEpiMaskRequest;
+import io.voxelflow.api.masking.v1alpha1.ComputeEpiMaskResponse;
+import io.voxelflow.api.masking.v1alpha1.ComputeMultiEpiMaskRequest;
+import io.voxelflow.api.masking.v1alpha1.ComputeMultiEpiMaskResponse;
+import io.voxelflow.api.masking.v1alpha1.EpiMaskParameters;
+import io.voxelflow.api.masking.v1alpha1.MaskingServiceGrpc;
+import io.voxelflow.api.types.v1.Artifact;
+import io.voxelflow.flight.FlightEndpoint;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VarBinaryVector;
+
+/**
+ * {@code mask compute-epi IMG [IMG…] --out MASK.nii.gz}: nilearn's {@code compute_epi_mask} (one
+ * image) or {@code compute_multi_epi_mask} (several), through the masking service. An IMG is a
+ * local {@code .nii}/{@code .nii.gz} (uploaded first) or a stored image's name. The mask is an
+ * artifact addressed by its inputs and parameters: asking again is answered from storage.
+ */
+public final class MaskCommand implements Command {
+  @Override
+  public String name() {
+    return "mask";
+  }
+
+  @Override
+  public String synopsis() {
+    return "mask compute-epi IMG [IMG...] --out MASK.nii.gz [--lower-cutoff 0.2] [--upper-cutoff 0.85] [--opening 2]\n"
+        + "      [--threshold 0.5 (several images)] [--server HOST:PORT [--flight HOST:PORT]]\n"
+        + "      nilearn's compute_epi_mask / compute_multi_epi_mask; IMG is a local NIfTI file or a stored image name";
+  }
+
+  @Override
+  public Set<String> valued() {
+    return Set.of("out", "lower-cutoff", "upper-cutoff", "opening", "threshold", "server", "flight");
+  }
+
+  static double doubleOption(Args a, String name) {
+    try {
+      return Double.parseDouble(a.required(name));
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " must be a number, got '" + a.option(name, "") + "'");
+    }
+  }
+
+  @Override
+  public int run(Args args, CliIo io) throws Exception {
+    List<String> pos = args.positional();
+    if (pos.isEmpty() || !pos.get(0).equals("compute-epi")) {
+      throw new UsageException("mask needs a verb: compute-epi IMG [IMG...] --out MASK.nii.gz");
+    }
+    if (pos.size() < 2) {
+      throw new UsageException("mask compute-epi needs at least one image");
+    }
+    Path out = args.pathOption("out");
+    EpiMaskParameters.Builder p = EpiMaskParameters.newBuilder();
+    if (args.option("lower-cutoff", null) != null) {
+      p.setLowerCutoff(doubleOption(args, "lower-cutoff"));
+    }
+    if (args.option("upper-cutoff", null) != null) {
+      p.setUpperCutoff(doubleOption(args, "upper-cutoff"));
+    }
+    if (args.option("opening", null) != null) {
+      p.setOpening((int) args.longOption("opening", 2));
+    }
+    String server = args.option("server", null);
+    ManagedChannel ch = Endpoint.channel(server);
+    try {
+      List<String> names = new ArrayList<>();
+      for (String img : pos.subList(1, pos.size())) {
+        names.add(imageName(ch, img, io));
+      }
+      var stub = MaskingServiceGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS);
+      Operation op = names.size() == 1
+          ? stub.computeEpiMask(ComputeEpiMaskRequest.newBuilder().setImage(names.get(0)).setParameters(p).build())
+          : stub.computeMultiEpiMask(ComputeMultiEpiMaskRequest.newBuilder().addAllImages(names).setParameters(p)
+              .setThreshold(args.option("threshold", null) == null ? 0.5 : doubleOption(args, "threshold")).build());
+      Operation done = IngestCommand.watch(ch, op.getName(), "mask", io);
+      if (done.hasError()) {
+        throw StatusProto.toStatusRuntimeException(done.getError());
+      }
+      Artifact mask;
+      long voxels;
+      if (names.size() == 1) {
+        ComputeEpiMaskResponse r = done.getResponse().unpack(ComputeEpiMaskResponse.class);
+        mask = r.getMask();
+        voxels = r.getVoxelCount();
+      } else {
+        ComputeMultiEpiMaskResponse r = done.getResponse().unpack(ComputeMultiEpiMaskResponse.class);
+        mask = r.getMask();
+        voxels = r.getVoxelCount();
+      }
+      download(mask, flightTarget(server, args.option("flight", null)), out);
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      o.put("mask", out.toAbsolutePath().toString());
+      o.put("artifact", mask.getName());
+      o.put("voxel_count", voxels);
+      io.printJson(o);
+    } finally {
+      Endpoint.close(ch);
+    }
+    return 0;
+  }
+
+  /** A stored image's name, uploading a local file first. */
+  static String imageName(ManagedChannel ch, String arg, CliIo io) throws Exception {
+    if (arg.startsWith("images/") || arg.startsWith("datasets/")) {
+      return arg;
+    }
+    Path p = Path.of(arg);
+    if (!Files.isRegularFile(p)) {
+      throw new UsageException("no such image file: " + arg + " (or give a stored image's name, images/… or datasets/…)");
+    }
+    return IngestCommand.uploadImage(ch, p, io).getImage().getName();
+  }
+
+  static Location flightTarget(String server, String flight) {
+    if (flight != null) {
+      String[] hp = flight.split(":");
+      return Location.forGrpcInsecure(hp[0], Integer.parseInt(hp[1]));
+    }
+    if (server != null) {
+      return Location.forGrpcInsecure(server.substring(0, server.lastIndexOf(':')), 8815);
+    }
+    return Location.forGrpcInsecure("127.0.0.1", Arc.container().instance(FlightEndpoint.class).get().port());
+  }
+
+  /** Writes a non-Arrow artifact's bytes (streamed over Flight) to {@code out}, atomically. */
+  static void download(Artifact artifact, Location flight, Path out) throws Exception {
+    Path dir = out.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, ".download-", ".part");
+    try (RootAllocator alloc = new RootAllocator();
+         FlightClient client = FlightClient.builder(alloc, flight).build();
+         FlightStream s = client.getStream(new Ticket(artifact.getFlightTicket().toByteArray()));
+         OutputStream os = Files.newOutputStream(tmp)) {
+      while (s.next()) {
+        VarBinaryVector bytes = (VarBinaryVector) s.getRoot().getVector("bytes");
+        for (int r = 0; r < s.getRoot().getRowCount(); r++) {
+          os.write(bytes.get(r));
+        }
+      }
+    } catch (Exception e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

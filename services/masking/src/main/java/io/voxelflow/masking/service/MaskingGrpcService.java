@@ -1,0 +1,33 @@
+package io.voxelflow.masking.service;
+
+import com.google.longrunning.Operation;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.voxelflow.api.masking.v1alpha1.ComputeEpiMaskRequest;
+import io.voxelflow.api.masking.v1alpha1.ComputeMultiEpiMaskRequest;
+import io.voxelflow.api.masking.v1alpha1.MaskingServiceGrpc;
+import io.voxelflow.error.GrpcCalls;
+import jakarta.inject.Inject;
+
+/**
+ * gRPC adapter of {@link MaskingService}: {@code voxelflow.masking.v1alpha1.MaskingService}. The
+ * extraction methods are not built yet and answer {@code UNIMPLEMENTED}.
+ */
+@GrpcService
+public class MaskingGrpcService extends MaskingServiceGrpc.MaskingServiceImplBase {
+  @Inject
+  MaskingService masking;
+
+  @Override
+  @Blocking
+  public void computeEpiMask(ComputeEpiMaskRequest request, StreamObserver<Operation> observer) {
+    GrpcCalls.unary(observer, () -> masking.computeEpiMask(request));
+  }
+
+  @Override
+  @Blocking
+  public void computeMultiEpiMask(ComputeMultiEpiMaskRequest request, StreamObserver<Operation> observer) {
+    GrpcCalls.unary(observer, () -> masking.computeMultiEpiMask(request));
+  }
+}
