@@ -65,6 +65,42 @@ class MaskingEndToEndTest {
   }
 
   @Test
+  void extracted_signals_equal_nilearns_niftimasker() throws Exception {
+    Path out = dir.resolve("signals.npy");
+    JsonNode r = run("mask", "extract", resource("sub-01_bold.nii.gz").toString(),
+        "--mask", resource("epi_mask.nii.gz").toString(), "--out", out.toString(),
+        "--smoothing-fwhm", "6", "--detrend", "--standardize", "zscore_sample",
+        "--low-pass", "0.1", "--high-pass", "0.01", "--t-r", "2");
+    assertEquals("[48,816]", r.get("shape").toString());
+    float[] ours = io.voxelflow.npy.Npy.read(out).toFloatArray();
+    float[] nilearn = io.voxelflow.npy.Npy.read(Path.of(MaskingEndToEndTest.class.getResource("/extract/masked_sub-01.npy").toURI()))
+        .toFloatArray();
+    assertEquals(nilearn.length, ours.length);
+    double max = 0;
+    for (int i = 0; i < ours.length; i++) {
+      max = Math.max(max, Math.abs(ours[i] - nilearn[i]));
+    }
+    assertTrue(max < 1e-3, "max |ours - nilearn| = " + max + " (z-scores)");
+    JsonNode again = run("mask", "extract", resource("sub-01_bold.nii.gz").toString(),
+        "--mask", resource("epi_mask.nii.gz").toString(), "--out", dir.resolve("again.npy").toString(),
+        "--smoothing-fwhm", "6", "--detrend", "--standardize", "zscore_sample",
+        "--low-pass", "0.1", "--high-pass", "0.01", "--t-r", "2");
+    assertEquals(r.get("artifact").asText(), again.get("artifact").asText(), "answered from storage");
+  }
+
+  @Test
+  void filtering_without_any_repetition_time_is_refused() throws Exception {
+    // The mask doubles as a 3-D image: it has no TR anywhere, so a band-pass cannot be designed.
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = new Cli(new CliIo(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)), VoxelflowMain.commands()).run("mask", "extract",
+        resource("epi_mask.nii.gz").toString(), "--mask", resource("epi_mask.nii.gz").toString(),
+        "--out", dir.resolve("x.npy").toString(), "--low-pass", "0.1");
+    assertEquals(2, code, err.toString(StandardCharsets.UTF_8));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("repetition time"), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void the_multi_subject_mask_equals_nilearns() throws Exception {
     Path out = dir.resolve("multi.nii.gz");
     run("mask", "compute-epi", resource("sub-01_bold.nii.gz").toString(), resource("sub-02_bold.nii.gz").toString(),

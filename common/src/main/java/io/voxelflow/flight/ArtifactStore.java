@@ -147,6 +147,11 @@ public final class ArtifactStore implements FlightSource {
     return artifact;
   }
 
+  /** A local, random-access copy of an artifact's bytes (downloaded once, then cached). */
+  public Path localFile(Artifact a) {
+    return cache.local(dataKey(a));
+  }
+
   /** The storage key of an artifact's bytes. */
   static String dataKey(Artifact a) {
     String ext = switch (a.getMediaType()) {

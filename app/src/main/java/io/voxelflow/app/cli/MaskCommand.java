@@ -11,6 +11,12 @@ import io.voxelflow.api.masking.v1alpha1.ComputeEpiMaskResponse;
 import io.voxelflow.api.masking.v1alpha1.ComputeMultiEpiMaskRequest;
 import io.voxelflow.api.masking.v1alpha1.ComputeMultiEpiMaskResponse;
 import io.voxelflow.api.masking.v1alpha1.EpiMaskParameters;
+import io.voxelflow.api.masking.v1alpha1.ExtractSignalsRequest;
+import io.voxelflow.api.masking.v1alpha1.ExtractSignalsResponse;
+import io.voxelflow.api.masking.v1alpha1.SignalCleaning;
+import io.voxelflow.api.masking.v1alpha1.SignalInput;
+import io.voxelflow.flight.ArrowMatrices;
+import io.voxelflow.npy.Npy;
 import io.voxelflow.api.masking.v1alpha1.MaskingServiceGrpc;
 import io.voxelflow.api.types.v1.Artifact;
 import io.voxelflow.flight.FlightEndpoint;
@@ -45,12 +51,23 @@ public final class MaskCommand implements Command {
   public String synopsis() {
     return "mask compute-epi IMG [IMG...] --out MASK.nii.gz [--lower-cutoff 0.2] [--upper-cutoff 0.85] [--opening 2]\n"
         + "      [--threshold 0.5 (several images)] [--server HOST:PORT [--flight HOST:PORT]]\n"
-        + "      nilearn's compute_epi_mask / compute_multi_epi_mask; IMG is a local NIfTI file or a stored image name";
+        + "      nilearn's compute_epi_mask / compute_multi_epi_mask; IMG is a local NIfTI file or a stored image name\n"
+        + "  mask extract IMG --mask MASK --out OUT.npy [--smoothing-fwhm MM] [--detrend]\n"
+        + "      [--standardize zscore_sample|psc|none] [--low-pass HZ] [--high-pass HZ] [--t-r S]\n"
+        + "      [--confounds TSV] [--sample-mask FILE] [--server HOST:PORT [--flight HOST:PORT]]\n"
+        + "      nilearn's NiftiMasker: time x voxels float32 .npy (voxels in C order of (i, j, k)); MASK is a file,\n"
+        + "      a stored image or a mask artifact; without cleaning flags nothing is cleaned";
   }
 
   @Override
   public Set<String> valued() {
-    return Set.of("out", "lower-cutoff", "upper-cutoff", "opening", "threshold", "server", "flight");
+    return Set.of("out", "lower-cutoff", "upper-cutoff", "opening", "threshold", "server", "flight",
+        "mask", "smoothing-fwhm", "standardize", "low-pass", "high-pass", "t-r", "confounds", "sample-mask");
+  }
+
+  @Override
+  public Set<String> flags() {
+    return Set.of("detrend");
   }
 
   static double doubleOption(Args a, String name) {
@@ -64,8 +81,11 @@ public final class MaskCommand implements Command {
   @Override
   public int run(Args args, CliIo io) throws Exception {
     List<String> pos = args.positional();
+    if (!pos.isEmpty() && pos.get(0).equals("extract")) {
+      return extract(args, io);
+    }
     if (pos.isEmpty() || !pos.get(0).equals("compute-epi")) {
-      throw new UsageException("mask needs a verb: compute-epi IMG [IMG...] --out MASK.nii.gz");
+      throw new UsageException("mask needs a verb: compute-epi IMG [IMG...] --out MASK.nii.gz, or extract IMG --mask MASK --out OUT.npy");
     }
     if (pos.size() < 2) {
       throw new UsageException("mask compute-epi needs at least one image");
@@ -113,6 +133,75 @@ public final class MaskCommand implements Command {
       o.put("mask", out.toAbsolutePath().toString());
       o.put("artifact", mask.getName());
       o.put("voxel_count", voxels);
+      io.printJson(o);
+    } finally {
+      Endpoint.close(ch);
+    }
+    return 0;
+  }
+
+  int extract(Args args, CliIo io) throws Exception {
+    List<String> pos = args.positional();
+    if (pos.size() != 2) {
+      throw new UsageException("mask extract needs one image: mask extract IMG --mask MASK --out OUT.npy");
+    }
+    Path out = args.pathOption("out");
+    SignalCleaning.Builder c = SignalCleaning.newBuilder().setDetrend(args.flag("detrend"));
+    switch (args.option("standardize", "none")) {
+      case "zscore_sample" -> c.setStandardize(SignalCleaning.Standardize.STANDARDIZE_ZSCORE_SAMPLE);
+      case "psc" -> c.setStandardize(SignalCleaning.Standardize.STANDARDIZE_PSC);
+      case "none" -> c.setStandardize(SignalCleaning.Standardize.STANDARDIZE_NONE);
+      default -> throw new UsageException("--standardize must be zscore_sample, psc or none, got '" + args.option("standardize", "") + "'");
+    }
+    if (args.option("low-pass", null) != null) {
+      c.setLowPassHz(doubleOption(args, "low-pass"));
+    }
+    if (args.option("high-pass", null) != null) {
+      c.setHighPassHz(doubleOption(args, "high-pass"));
+    }
+    if (args.option("t-r", null) != null) {
+      c.setTRSeconds(doubleOption(args, "t-r"));
+    }
+    String server = args.option("server", null);
+    ManagedChannel ch = Endpoint.channel(server);
+    try {
+      SignalInput.Builder input = SignalInput.newBuilder().setImage(imageName(ch, pos.get(1), io));
+      if (args.option("confounds", null) != null) {
+        input.setConfounds(Confounds.readTsv(Path.of(args.required("confounds"))));
+      }
+      if (args.option("sample-mask", null) != null) {
+        input.addAllSampleMask(Confounds.readIndices(Path.of(args.required("sample-mask"))));
+      }
+      String mask = args.required("mask");
+      String maskName = mask.startsWith("artifacts/") ? mask : imageName(ch, mask, io);
+      ExtractSignalsRequest.Builder req = ExtractSignalsRequest.newBuilder().addInputs(input).setMask(maskName).setCleaning(c);
+      if (args.option("smoothing-fwhm", null) != null) {
+        req.setSmoothingFwhmMm(doubleOption(args, "smoothing-fwhm"));
+      }
+      Operation op = MaskingServiceGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS).extractSignals(req.build());
+      Operation done = IngestCommand.watch(ch, op.getName(), "extract", io);
+      if (done.hasError()) {
+        throw StatusProto.toStatusRuntimeException(done.getError());
+      }
+      ExtractSignalsResponse r = done.getResponse().unpack(ExtractSignalsResponse.class);
+      Artifact signals = r.getSignals(0);
+      float[][] rows;
+      try (RootAllocator alloc = new RootAllocator();
+           FlightClient client = FlightClient.builder(alloc, flightTarget(server, args.option("flight", null))).build();
+           FlightStream s = client.getStream(new Ticket(signals.getFlightTicket().toByteArray()))) {
+        rows = ArrowMatrices.read(s);
+      }
+      int t = rows.length;
+      int v = t == 0 ? 0 : rows[0].length;
+      float[] flat = new float[t * v];
+      for (int i = 0; i < t; i++) {
+        System.arraycopy(rows[i], 0, flat, i * v, v);
+      }
+      Npy.write(out, flat, t, v);
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      o.put("signals", out.toAbsolutePath().toString());
+      o.put("artifact", signals.getName());
+      o.putArray("shape").add(t).add(v);
       io.printJson(o);
     } finally {
       Endpoint.close(ch);

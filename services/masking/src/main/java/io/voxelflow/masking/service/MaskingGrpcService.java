@@ -6,18 +6,29 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.voxelflow.api.masking.v1alpha1.ComputeEpiMaskRequest;
 import io.voxelflow.api.masking.v1alpha1.ComputeMultiEpiMaskRequest;
+import io.voxelflow.api.masking.v1alpha1.ExtractSignalsRequest;
 import io.voxelflow.api.masking.v1alpha1.MaskingServiceGrpc;
 import io.voxelflow.error.GrpcCalls;
 import jakarta.inject.Inject;
 
 /**
- * gRPC adapter of {@link MaskingService}: {@code voxelflow.masking.v1alpha1.MaskingService}. The
- * extraction methods are not built yet and answer {@code UNIMPLEMENTED}.
+ * gRPC adapter of {@link MaskingService} and {@link SignalExtractionService}:
+ * {@code voxelflow.masking.v1alpha1.MaskingService}. Labels and maps extraction are not served yet
+ * and answer {@code UNIMPLEMENTED}.
  */
 @GrpcService
 public class MaskingGrpcService extends MaskingServiceGrpc.MaskingServiceImplBase {
   @Inject
   MaskingService masking;
+
+  @Inject
+  SignalExtractionService extraction;
+
+  @Override
+  @Blocking
+  public void extractSignals(ExtractSignalsRequest request, StreamObserver<Operation> observer) {
+    GrpcCalls.unary(observer, () -> extraction.extract(request));
+  }
 
   @Override
   @Blocking

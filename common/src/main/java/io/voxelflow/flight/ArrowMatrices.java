@@ -1,0 +1,98 @@
+package io.voxelflow.flight;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Matrices (rows × columns, float32) as Arrow, in the same layout as image streams (see
+ * {@code proto/FLIGHT.md}): one row per matrix row, column {@code row: int32} and column
+ * {@code values: fixed_size_list<item: float32>[columns]}. Time × voxel signals are such matrices
+ * (row = time point, values in the voxel order the producer documents in the metadata).
+ */
+public final class ArrowMatrices {
+  private ArrowMatrices() {}
+
+  /** The schema of a matrix with {@code columns} values per row and the given metadata. */
+  public static Schema schema(int columns, Map<String, String> metadata) {
+    Field item = new Field("item", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null);
+    Field values = new Field("values", FieldType.notNullable(new ArrowType.FixedSizeList(columns)), List.of(item));
+    Field row = new Field("row", FieldType.notNullable(new ArrowType.Int(32, true)), null);
+    return new Schema(List.of(row, values), metadata);
+  }
+
+  /** Writes {@code rows} (each of equal length) as an Arrow IPC file, in batches of about 8 MiB. */
+  public static void writeIpcFile(Path file, double[][] rows, Map<String, String> metadata) throws IOException {
+    int n = rows.length == 0 ? 0 : rows[0].length;
+    int perBatch = Math.max(1, (8 << 20) / Math.max(1, n * 4));
+    try (BufferAllocator alloc = new RootAllocator();
+         VectorSchemaRoot root = VectorSchemaRoot.create(schema(n, metadata), alloc);
+         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+             StandardOpenOption.TRUNCATE_EXISTING);
+         ArrowFileWriter w = new ArrowFileWriter(root, null, ch)) {
+      w.start();
+      IntVector row = (IntVector) root.getVector("row");
+      FixedSizeListVector values = (FixedSizeListVector) root.getVector("values");
+      float[] buf = new float[n];
+      for (int r0 = 0; r0 < rows.length; r0 += perBatch) {
+        int count = Math.min(perBatch, rows.length - r0);
+        root.allocateNew();
+        var items = values.getDataVector();
+        items.setInitialCapacity(count * n);
+        items.allocateNew();
+        for (int r = 0; r < count; r++) {
+          row.setSafe(r, r0 + r);
+          values.setNotNull(r);
+          for (int c = 0; c < n; c++) {
+            buf[c] = (float) rows[r0 + r][c];
+          }
+          items.getDataBuffer().nioBuffer((long) r * n * 4, n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(buf);
+        }
+        items.getValidityBuffer().setOne(0, ((long) count * n + 7) / 8);
+        items.setValueCount(count * n);
+        row.setValueCount(count);
+        values.setValueCount(count);
+        root.setRowCount(count);
+        w.writeBatch();
+      }
+      w.end();
+    }
+  }
+
+  /**
+   * Reads a matrix stream (this layout, or an image stream: {@code voxels} instead of
+   * {@code values}) into rows of floats, in row order.
+   */
+  public static float[][] read(org.apache.arrow.flight.FlightStream s) {
+    List<float[]> out = new ArrayList<>();
+    while (s.next()) {
+      VectorSchemaRoot root = s.getRoot();
+      FixedSizeListVector values = (FixedSizeListVector) (root.getSchema().findField("values") != null
+          ? root.getVector("values") : root.getVector("voxels"));
+      var items = (org.apache.arrow.vector.Float4Vector) values.getDataVector();
+      int n = values.getListSize();
+      for (int r = 0; r < root.getRowCount(); r++) {
+        float[] row = new float[n];
+        items.getDataBuffer().nioBuffer((long) r * n * 4, n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(row);
+        out.add(row);
+      }
+    }
+    return out.toArray(new float[0][]);
+  }
+}
