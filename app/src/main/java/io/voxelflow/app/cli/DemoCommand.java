@@ -29,8 +29,8 @@ import org.apache.arrow.vector.complex.FixedSizeListVector;
 /**
  * {@code demo [--out DIR]}: the pipeline so far on a bundled-size sample — simulate a tiny BIDS
  * dataset, ingest it through the gRPC API (upload, validate, de-identify, store), read every image
- * back over Arrow Flight, and summarise. Later stages (masking, decomposition, connectivity,
- * report) extend it as they land. Re-running it finds the dataset already stored (same seed, same
+ * back over Arrow Flight, compute a group EPI mask and each subject's cleaned signals (written as
+ * .npy), and summarise. Later stages (decomposition, connectivity, report) extend it as they land. Re-running it finds the dataset already stored (same seed, same
  * request id): the import is answered from storage.
  */
 public final class DemoCommand implements Command {
@@ -42,12 +42,66 @@ public final class DemoCommand implements Command {
   @Override
   public String synopsis() {
     return "demo [--out DIR (default ./demo-output)] [--seed N]\n"
-        + "      simulate a tiny dataset, ingest it, read it back over Arrow Flight, summarise";
+        + "      simulate a tiny dataset, ingest it, read it back over Arrow Flight, mask and clean it, summarise";
   }
 
   @Override
   public Set<String> valued() {
     return Set.of("out", "seed");
+  }
+
+  /**
+   * The masking stage: nilearn's compute_multi_epi_mask over all subjects, then NiftiMasker
+   * (6 mm smoothing, detrend, 0.01–0.1 Hz band-pass, z-score) per subject, written as .npy.
+   */
+  static ObjectNode mask(ManagedChannel ch, List<Image> images, Path outDir, int flightPort, CliIo cli) throws Exception {
+    var stub = io.voxelflow.api.masking.v1alpha1.MaskingServiceGrpc.newBlockingStub(ch).withDeadlineAfter(120, TimeUnit.SECONDS);
+    List<String> names = images.stream().map(Image::getName).toList();
+    var maskOp = stub.computeMultiEpiMask(io.voxelflow.api.masking.v1alpha1.ComputeMultiEpiMaskRequest.newBuilder()
+        .addAllImages(names).build());
+    var maskDone = IngestCommand.watch(ch, maskOp.getName(), "mask", cli);
+    if (maskDone.hasError()) {
+      throw io.grpc.protobuf.StatusProto.toStatusRuntimeException(maskDone.getError());
+    }
+    var mask = maskDone.getResponse().unpack(io.voxelflow.api.masking.v1alpha1.ComputeMultiEpiMaskResponse.class);
+    var req = io.voxelflow.api.masking.v1alpha1.ExtractSignalsRequest.newBuilder()
+        .setMask(mask.getMask().getName())
+        .setSmoothingFwhmMm(6)
+        .setCleaning(io.voxelflow.api.masking.v1alpha1.SignalCleaning.newBuilder().setDetrend(true)
+            .setStandardize(io.voxelflow.api.masking.v1alpha1.SignalCleaning.Standardize.STANDARDIZE_ZSCORE_SAMPLE)
+            .setLowPassHz(0.1).setHighPassHz(0.01));
+    names.forEach(n -> req.addInputs(io.voxelflow.api.masking.v1alpha1.SignalInput.newBuilder().setImage(n)));
+    var op = stub.extractSignals(req.build());
+    var done = IngestCommand.watch(ch, op.getName(), "extract", cli);
+    if (done.hasError()) {
+      throw io.grpc.protobuf.StatusProto.toStatusRuntimeException(done.getError());
+    }
+    var signals = done.getResponse().unpack(io.voxelflow.api.masking.v1alpha1.ExtractSignalsResponse.class);
+    java.nio.file.Files.createDirectories(outDir);
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("mask_artifact", mask.getMask().getName());
+    o.put("mask_voxels", mask.getVoxelCount());
+    ArrayNode files = o.putArray("signals");
+    try (BufferAllocator alloc = new RootAllocator();
+         FlightClient client = FlightClient.builder(alloc, Location.forGrpcInsecure("127.0.0.1", flightPort)).build()) {
+      for (int i = 0; i < names.size(); i++) {
+        float[][] rows;
+        try (FlightStream s = client.getStream(new Ticket(signals.getSignals(i).getFlightTicket().toByteArray()))) {
+          rows = io.voxelflow.flight.ArrowMatrices.read(s);
+        }
+        int t = rows.length;
+        int v = t == 0 ? 0 : rows[0].length;
+        float[] flat = new float[t * v];
+        for (int r = 0; r < t; r++) {
+          System.arraycopy(rows[r], 0, flat, r * v, v);
+        }
+        Path f = outDir.resolve(images.get(i).getEntities().getSubject().isEmpty() ? "signals_" + i + ".npy"
+            : "sub-" + images.get(i).getEntities().getSubject() + "_signals.npy");
+        io.voxelflow.npy.Npy.write(f, flat, t, v);
+        files.add(f.toString() + " (" + t + " x " + v + ")");
+      }
+    }
+    return o;
   }
 
   @Override
@@ -57,10 +111,10 @@ public final class DemoCommand implements Command {
     long seed = args.longOption("seed", 1234);
     long t0 = System.nanoTime();
     Path data = out.resolve("dataset");
-    io.err().println("demo: 1/3 simulating a tiny BIDS dataset into " + data);
+    io.err().println("demo: 1/4 simulating a tiny BIDS dataset into " + data);
     SimulateCommand.simulate(data, SimulationSize.TINY, seed, io);
 
-    io.err().println("demo: 2/3 ingesting it through the gRPC API");
+    io.err().println("demo: 2/4 ingesting it through the gRPC API");
     String id = "demo-seed-" + seed;
     ObjectNode summary = JsonNodeFactory.instance.objectNode();
     ManagedChannel ch = Endpoint.channel(null);
@@ -73,7 +127,7 @@ public final class DemoCommand implements Command {
       List<Image> images = DatasetServiceGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
           .listImages(ListImagesRequest.newBuilder().setParent(dataset.getName() + "/subjects/-").build()).getImagesList();
 
-      io.err().println("demo: 3/3 reading every image back over Arrow Flight");
+      io.err().println("demo: 3/4 reading every image back over Arrow Flight");
       int port = Arc.container().instance(FlightEndpoint.class).get().port();
       ArrayNode arr = summary.putArray("read_back");
       Progress bar = new Progress(io.err(), "flight");
@@ -112,6 +166,9 @@ public final class DemoCommand implements Command {
       double secs = (System.nanoTime() - tf) / 1e9;
       summary.put("flight_bytes", bytes);
       summary.put("flight_mb_per_s", Math.round(bytes / 1e6 / Math.max(secs, 1e-9) * 10) / 10.0);
+
+      io.err().println("demo: 4/4 masking: a group EPI mask, then cleaned signals of every subject");
+      summary.set("masking", mask(ch, images, out.resolve("signals"), port, io));
     } finally {
       Endpoint.close(ch);
     }
