@@ -17,7 +17,9 @@ final class ExtractFixtures {
   private ExtractFixtures() {}
 
   static Path path(String name) {
-    URL url = ExtractFixtures.class.getResource("/extract/" + name);
+    // The reference subject and nilearn's mask are shared with the mask tests (one copy).
+    String dir = name.equals("sub-01_bold.nii.gz") || name.equals("epi_mask.nii.gz") ? "/mask/" : "/extract/";
+    URL url = ExtractFixtures.class.getResource(dir + name);
     if (url == null) {
       throw new IllegalStateException("missing test resource extract/" + name);
     }
