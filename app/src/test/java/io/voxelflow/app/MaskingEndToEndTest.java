@@ -89,6 +89,24 @@ class MaskingEndToEndTest {
   }
 
   @Test
+  void labels_signals_equal_nilearns_labels_masker() throws Exception {
+    Path out = dir.resolve("roi.npy");
+    JsonNode r = run("mask", "labels", resource("sub-01_bold.nii.gz").toString(),
+        "--atlas", Path.of(MaskingEndToEndTest.class.getResource("/regions/atlas_labels.nii.gz").toURI()).toString(),
+        "--out", out.toString(), "--detrend", "--standardize", "zscore_sample",
+        "--low-pass", "0.1", "--high-pass", "0.01", "--t-r", "2");
+    assertEquals("[48,8]", r.get("shape").toString());
+    float[] ours = io.voxelflow.npy.Npy.read(out).toFloatArray();
+    float[] all = io.voxelflow.npy.Npy.read(Path.of(MaskingEndToEndTest.class.getResource("/regions/roi_timeseries.npy").toURI()))
+        .toFloatArray(); // (3, 48, 8): subject 1 first
+    double max = 0;
+    for (int i = 0; i < ours.length; i++) {
+      max = Math.max(max, Math.abs(ours[i] - all[i]));
+    }
+    assertTrue(max < 1e-5, "max |ours - nilearn| = " + max);
+  }
+
+  @Test
   void filtering_without_any_repetition_time_is_refused() throws Exception {
     // The mask doubles as a 3-D image: it has no TR anywhere, so a band-pass cannot be designed.
     ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -11,6 +11,10 @@ import io.voxelflow.api.masking.v1alpha1.ComputeEpiMaskResponse;
 import io.voxelflow.api.masking.v1alpha1.ComputeMultiEpiMaskRequest;
 import io.voxelflow.api.masking.v1alpha1.ComputeMultiEpiMaskResponse;
 import io.voxelflow.api.masking.v1alpha1.EpiMaskParameters;
+import io.voxelflow.api.masking.v1alpha1.ExtractLabelsSignalsRequest;
+import io.voxelflow.api.masking.v1alpha1.ExtractLabelsSignalsResponse;
+import io.voxelflow.api.masking.v1alpha1.ExtractMapsSignalsRequest;
+import io.voxelflow.api.masking.v1alpha1.ExtractMapsSignalsResponse;
 import io.voxelflow.api.masking.v1alpha1.ExtractSignalsRequest;
 import io.voxelflow.api.masking.v1alpha1.ExtractSignalsResponse;
 import io.voxelflow.api.masking.v1alpha1.SignalCleaning;
@@ -56,13 +60,17 @@ public final class MaskCommand implements Command {
         + "      [--standardize zscore_sample|psc|none] [--low-pass HZ] [--high-pass HZ] [--t-r S]\n"
         + "      [--confounds TSV] [--sample-mask FILE] [--server HOST:PORT [--flight HOST:PORT]]\n"
         + "      nilearn's NiftiMasker: time x voxels float32 .npy (voxels in C order of (i, j, k)); MASK is a file,\n"
-        + "      a stored image or a mask artifact; without cleaning flags nothing is cleaned";
+        + "      a stored image or a mask artifact; without cleaning flags nothing is cleaned\n"
+        + "  mask labels IMG --atlas LABELS.nii.gz --out OUT.npy [cleaning options]\n"
+        + "      nilearn's NiftiLabelsMasker: time x regions (regions by label value; mean)\n"
+        + "  mask maps IMG --maps MAPS.nii.gz --out OUT.npy [cleaning options]\n"
+        + "      nilearn's NiftiMapsMasker: time x maps (least squares); atlases on another grid are resampled once";
   }
 
   @Override
   public Set<String> valued() {
     return Set.of("out", "lower-cutoff", "upper-cutoff", "opening", "threshold", "server", "flight",
-        "mask", "smoothing-fwhm", "standardize", "low-pass", "high-pass", "t-r", "confounds", "sample-mask");
+        "mask", "smoothing-fwhm", "standardize", "low-pass", "high-pass", "t-r", "confounds", "sample-mask", "atlas", "maps");
   }
 
   @Override
@@ -81,7 +89,7 @@ public final class MaskCommand implements Command {
   @Override
   public int run(Args args, CliIo io) throws Exception {
     List<String> pos = args.positional();
-    if (!pos.isEmpty() && pos.get(0).equals("extract")) {
+    if (!pos.isEmpty() && (pos.get(0).equals("extract") || pos.get(0).equals("labels") || pos.get(0).equals("maps"))) {
       return extract(args, io);
     }
     if (pos.isEmpty() || !pos.get(0).equals("compute-epi")) {
@@ -140,12 +148,8 @@ public final class MaskCommand implements Command {
     return 0;
   }
 
-  int extract(Args args, CliIo io) throws Exception {
-    List<String> pos = args.positional();
-    if (pos.size() != 2) {
-      throw new UsageException("mask extract needs one image: mask extract IMG --mask MASK --out OUT.npy");
-    }
-    Path out = args.pathOption("out");
+  /** The cleaning flags shared by extract, labels and maps. */
+  static SignalCleaning cleaning(Args args) {
     SignalCleaning.Builder c = SignalCleaning.newBuilder().setDetrend(args.flag("detrend"));
     switch (args.option("standardize", "none")) {
       case "zscore_sample" -> c.setStandardize(SignalCleaning.Standardize.STANDARDIZE_ZSCORE_SAMPLE);
@@ -162,51 +166,91 @@ public final class MaskCommand implements Command {
     if (args.option("t-r", null) != null) {
       c.setTRSeconds(doubleOption(args, "t-r"));
     }
+    return c.build();
+  }
+
+  /** The one input of a CLI extraction: the image (uploaded if local), confounds, sample mask. */
+  static SignalInput input(ManagedChannel ch, Args args, String img, CliIo io) throws Exception {
+    SignalInput.Builder input = SignalInput.newBuilder().setImage(imageName(ch, img, io));
+    if (args.option("confounds", null) != null) {
+      input.setConfounds(Confounds.readTsv(Path.of(args.required("confounds"))));
+    }
+    if (args.option("sample-mask", null) != null) {
+      input.addAllSampleMask(Confounds.readIndices(Path.of(args.required("sample-mask"))));
+    }
+    return input.build();
+  }
+
+  /** A stored file or artifact reference: artifacts as they are, local files uploaded. */
+  static String reference(ManagedChannel ch, String arg, CliIo io) throws Exception {
+    return arg.startsWith("artifacts/") ? arg : imageName(ch, arg, io);
+  }
+
+  int extract(Args args, CliIo io) throws Exception {
+    List<String> pos = args.positional();
+    String verb = pos.get(0);
+    if (pos.size() != 2) {
+      throw new UsageException("mask " + verb + " needs one image: mask " + verb + " IMG ... --out OUT.npy");
+    }
+    Path out = args.pathOption("out");
     String server = args.option("server", null);
     ManagedChannel ch = Endpoint.channel(server);
     try {
-      SignalInput.Builder input = SignalInput.newBuilder().setImage(imageName(ch, pos.get(1), io));
-      if (args.option("confounds", null) != null) {
-        input.setConfounds(Confounds.readTsv(Path.of(args.required("confounds"))));
+      SignalInput input = input(ch, args, pos.get(1), io);
+      SignalCleaning c = cleaning(args);
+      var stub = MaskingServiceGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS);
+      Operation op;
+      switch (verb) {
+        case "extract" -> {
+          ExtractSignalsRequest.Builder req = ExtractSignalsRequest.newBuilder().addInputs(input)
+              .setMask(reference(ch, args.required("mask"), io)).setCleaning(c);
+          if (args.option("smoothing-fwhm", null) != null) {
+            req.setSmoothingFwhmMm(doubleOption(args, "smoothing-fwhm"));
+          }
+          op = stub.extractSignals(req.build());
+        }
+        case "labels" -> op = stub.extractLabelsSignals(ExtractLabelsSignalsRequest.newBuilder().addInputs(input)
+            .setLabelsImage(reference(ch, args.required("atlas"), io)).setCleaning(c).build());
+        default -> op = stub.extractMapsSignals(ExtractMapsSignalsRequest.newBuilder().addInputs(input)
+            .setMapsImage(reference(ch, args.required("maps"), io)).setCleaning(c).build());
       }
-      if (args.option("sample-mask", null) != null) {
-        input.addAllSampleMask(Confounds.readIndices(Path.of(args.required("sample-mask"))));
-      }
-      String mask = args.required("mask");
-      String maskName = mask.startsWith("artifacts/") ? mask : imageName(ch, mask, io);
-      ExtractSignalsRequest.Builder req = ExtractSignalsRequest.newBuilder().addInputs(input).setMask(maskName).setCleaning(c);
-      if (args.option("smoothing-fwhm", null) != null) {
-        req.setSmoothingFwhmMm(doubleOption(args, "smoothing-fwhm"));
-      }
-      Operation op = MaskingServiceGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS).extractSignals(req.build());
-      Operation done = IngestCommand.watch(ch, op.getName(), "extract", io);
+      Operation done = IngestCommand.watch(ch, op.getName(), verb, io);
       if (done.hasError()) {
         throw StatusProto.toStatusRuntimeException(done.getError());
       }
-      ExtractSignalsResponse r = done.getResponse().unpack(ExtractSignalsResponse.class);
-      Artifact signals = r.getSignals(0);
-      float[][] rows;
-      try (RootAllocator alloc = new RootAllocator();
-           FlightClient client = FlightClient.builder(alloc, flightTarget(server, args.option("flight", null))).build();
-           FlightStream s = client.getStream(new Ticket(signals.getFlightTicket().toByteArray()))) {
-        rows = ArrowMatrices.read(s);
-      }
-      int t = rows.length;
-      int v = t == 0 ? 0 : rows[0].length;
-      float[] flat = new float[t * v];
-      for (int i = 0; i < t; i++) {
-        System.arraycopy(rows[i], 0, flat, i * v, v);
-      }
-      Npy.write(out, flat, t, v);
+      Artifact signals = switch (verb) {
+        case "extract" -> done.getResponse().unpack(ExtractSignalsResponse.class).getSignals(0);
+        case "labels" -> done.getResponse().unpack(ExtractLabelsSignalsResponse.class).getSignals(0);
+        default -> done.getResponse().unpack(ExtractMapsSignalsResponse.class).getSignals(0);
+      };
+      long[] shape = downloadNpy(signals, flightTarget(server, args.option("flight", null)), out);
       ObjectNode o = JsonNodeFactory.instance.objectNode();
       o.put("signals", out.toAbsolutePath().toString());
       o.put("artifact", signals.getName());
-      o.putArray("shape").add(t).add(v);
+      o.putArray("shape").add(shape[0]).add(shape[1]);
       io.printJson(o);
     } finally {
       Endpoint.close(ch);
     }
     return 0;
+  }
+
+  /** Reads an Arrow matrix artifact over Flight and writes it as a float32 .npy; returns its shape. */
+  static long[] downloadNpy(Artifact matrix, Location flight, Path out) throws Exception {
+    float[][] rows;
+    try (RootAllocator alloc = new RootAllocator();
+         FlightClient client = FlightClient.builder(alloc, flight).build();
+         FlightStream s = client.getStream(new Ticket(matrix.getFlightTicket().toByteArray()))) {
+      rows = ArrowMatrices.read(s);
+    }
+    int t = rows.length;
+    int v = t == 0 ? 0 : rows[0].length;
+    float[] flat = new float[t * v];
+    for (int i = 0; i < t; i++) {
+      System.arraycopy(rows[i], 0, flat, i * v, v);
+    }
+    Npy.write(out, flat, t, v);
+    return new long[] {t, v};
   }
 
   /** A stored image's name, uploading a local file first. */

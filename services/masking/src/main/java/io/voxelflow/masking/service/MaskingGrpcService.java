@@ -6,6 +6,8 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.voxelflow.api.masking.v1alpha1.ComputeEpiMaskRequest;
 import io.voxelflow.api.masking.v1alpha1.ComputeMultiEpiMaskRequest;
+import io.voxelflow.api.masking.v1alpha1.ExtractLabelsSignalsRequest;
+import io.voxelflow.api.masking.v1alpha1.ExtractMapsSignalsRequest;
 import io.voxelflow.api.masking.v1alpha1.ExtractSignalsRequest;
 import io.voxelflow.api.masking.v1alpha1.MaskingServiceGrpc;
 import io.voxelflow.error.GrpcCalls;
@@ -13,8 +15,7 @@ import jakarta.inject.Inject;
 
 /**
  * gRPC adapter of {@link MaskingService} and {@link SignalExtractionService}:
- * {@code voxelflow.masking.v1alpha1.MaskingService}. Labels and maps extraction are not served yet
- * and answer {@code UNIMPLEMENTED}.
+ * {@code voxelflow.masking.v1alpha1.MaskingService}.
  */
 @GrpcService
 public class MaskingGrpcService extends MaskingServiceGrpc.MaskingServiceImplBase {
@@ -23,6 +24,18 @@ public class MaskingGrpcService extends MaskingServiceGrpc.MaskingServiceImplBas
 
   @Inject
   SignalExtractionService extraction;
+
+  @Override
+  @Blocking
+  public void extractLabelsSignals(ExtractLabelsSignalsRequest request, StreamObserver<Operation> observer) {
+    GrpcCalls.unary(observer, () -> extraction.extractLabels(request));
+  }
+
+  @Override
+  @Blocking
+  public void extractMapsSignals(ExtractMapsSignalsRequest request, StreamObserver<Operation> observer) {
+    GrpcCalls.unary(observer, () -> extraction.extractMaps(request));
+  }
 
   @Override
   @Blocking

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.longrunning.Operation;
 import io.voxelflow.api.ingest.v1.Image;
+import io.voxelflow.api.masking.v1alpha1.ExtractLabelsSignalsRequest;
+import io.voxelflow.api.masking.v1alpha1.ExtractLabelsSignalsResponse;
+import io.voxelflow.api.masking.v1alpha1.ExtractMapsSignalsRequest;
+import io.voxelflow.api.masking.v1alpha1.ExtractMapsSignalsResponse;
 import io.voxelflow.api.masking.v1alpha1.ExtractSignalsRequest;
 import io.voxelflow.api.masking.v1alpha1.ExtractSignalsResponse;
 import io.voxelflow.api.masking.v1alpha1.Matrix;
@@ -22,6 +26,13 @@ import io.voxelflow.ingest.DatasetService;
 import io.voxelflow.masking.extract.MaskedSignals;
 import io.voxelflow.masking.mask.BinaryMask;
 import io.voxelflow.masking.mask.Masking;
+import io.voxelflow.masking.regions.LabelsAtlas;
+import io.voxelflow.masking.regions.LabelsMasker;
+import io.voxelflow.masking.regions.MapsAtlas;
+import io.voxelflow.masking.regions.MapsMasker;
+import io.voxelflow.masking.regions.RegionSignals;
+import io.voxelflow.masking.regions.ResampledAtlasCache;
+import io.voxelflow.masking.regions.Strategy;
 import io.voxelflow.masking.signal.CleanOptions;
 import io.voxelflow.masking.signal.Signal;
 import io.voxelflow.nifti.NiftiImage;
@@ -39,14 +50,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code ExtractSignals}: nilearn's NiftiMasker — smooth, mask (voxels in C order of (i, j, k)),
- * {@code signal.clean} — for each input image, as one operation. Each result is a time × voxel
- * float32 matrix stored as an Arrow artifact addressed by the inputs (image, mask, confounds,
- * sample mask) and parameters, so the same request again is answered from storage.
+ * Signal extraction, for each input image, as one operation: {@code ExtractSignals} (nilearn's
+ * NiftiMasker — smooth, mask with voxels in C order of (i, j, k), {@code signal.clean}),
+ * {@code ExtractLabelsSignals} (NiftiLabelsMasker) and {@code ExtractMapsSignals}
+ * (NiftiMapsMasker). Each result is a time × features float32 matrix stored as an Arrow artifact
+ * addressed by the inputs (image, mask or atlas, confounds, sample mask) and parameters, so the
+ * same request again is answered from storage. Atlases on another grid are resampled once and the
+ * resampled atlas reused for every subject.
  */
 @ApplicationScoped
 public class SignalExtractionService {
   static final String METHOD = MaskingServiceGrpc.SERVICE_NAME + "/ExtractSignals";
+  static final String METHOD_LABELS = MaskingServiceGrpc.SERVICE_NAME + "/ExtractLabelsSignals";
+  static final String METHOD_MAPS = MaskingServiceGrpc.SERVICE_NAME + "/ExtractMapsSignals";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Inject
@@ -82,11 +98,15 @@ public class SignalExtractionService {
   }
 
   static ObjectNode parameters(ExtractSignalsRequest req) {
-    ObjectNode p = JSON.createObjectNode();
+    ObjectNode p = cleaningParameters(req.getCleaning());
     if (req.hasSmoothingFwhmMm()) {
       p.put("smoothing_fwhm_mm", req.getSmoothingFwhmMm());
     }
-    SignalCleaning c = req.getCleaning();
+    return p;
+  }
+
+  static ObjectNode cleaningParameters(SignalCleaning c) {
+    ObjectNode p = JSON.createObjectNode();
     p.put("detrend", c.getDetrend());
     p.put("standardize", c.getStandardize().name());
     if (c.hasLowPassHz()) {
@@ -147,44 +167,74 @@ public class SignalExtractionService {
     return operations.submit(METHOD, mask.name(), ctx -> run(req, images, mask, params, ctx));
   }
 
+  /** Extracts one input's matrix (time × features) from its open image, cleaning included. */
+  @FunctionalInterface
+  interface Extractor {
+    Result extract(NiftiImage img, CleanOptions clean) throws Exception;
+  }
+
+  /** A matrix and what its columns are. */
+  record Result(double[][] rows, String columns) {}
+
   ExtractSignalsResponse run(ExtractSignalsRequest req, List<Image> images, MaskRef maskRef, ObjectNode params,
       OperationContext ctx) throws Exception {
     BinaryMask mask;
     try (NiftiImage m = NiftiImage.open(maskRef.file())) {
       mask = Masking.loadMask(m, false);
     }
-    ExtractSignalsResponse.Builder resp = ExtractSignalsResponse.newBuilder().setVoxelCount(mask.count());
+    Double fwhm = req.hasSmoothingFwhmMm() ? req.getSmoothingFwhmMm() : null;
+    List<Artifact> out = perInput("extract_signals", req.getInputsList(), images, List.of(maskRef.address()), params,
+        req.getCleaning(), ctx, (img, clean) -> {
+          if (!sameGrid(img, mask)) {
+            throw new InvalidArgumentException("GRID_MISMATCH", "the image (" + java.util.Arrays.toString(img.header().shape())
+                + ") and the mask (" + mask.x() + "x" + mask.y() + "x" + mask.z() + ") are not on the same grid");
+          }
+          return new Result(MaskedSignals.extract(img, mask, fwhm, clean), "masked voxels of " + maskRef.name() + ", C order of (i,j,k)");
+        });
+    return ExtractSignalsResponse.newBuilder().addAllSignals(out).setVoxelCount(mask.count()).build();
+  }
+
+  /**
+   * The loop every extraction shares: for each input, the artifact key (its stored image, the
+   * other inputs, confounds, sample mask, parameters); the stored result if there is one; else the
+   * image opened from storage, cleaning options from the request (the TR: the request's, else the
+   * BIDS sidecar's or the header's), the extraction, and the result stored as an Arrow matrix.
+   */
+  List<Artifact> perInput(String kind, List<SignalInput> inputs, List<Image> images, List<String> otherInputs,
+      ObjectNode params, SignalCleaning c, OperationContext ctx, Extractor extractor) throws Exception {
+    List<Artifact> out = new ArrayList<>();
     int n = images.size();
     for (int i = 0; i < n; i++) {
       ctx.checkCancelled();
       Image image = images.get(i);
-      SignalInput input = req.getInputs(i);
-      ctx.units(i, n, "extracting " + image.getName());
+      SignalInput input = inputs.get(i);
+      ctx.units(i, n, kind + " " + image.getName());
       ObjectNode p = params.deepCopy();
       ArrayNode sm = p.putArray("sample_mask");
       input.getSampleMaskList().forEach(sm::add);
-      List<String> inputs = new ArrayList<>(List.of(Addresses.blob(image.getStoredSha256()), maskRef.address()));
+      List<String> keyInputs = new ArrayList<>();
+      keyInputs.add(Addresses.blob(image.getStoredSha256()));
+      keyInputs.addAll(otherInputs);
       if (input.hasConfounds()) {
-        inputs.add("confounds:" + Addresses.sha256Hex(input.getConfounds().toByteArray()));
+        keyInputs.add("confounds:" + Addresses.sha256Hex(input.getConfounds().toByteArray()));
       }
-      String key = Addresses.artifactKey("extract_signals", inputs, p, MaskingService.ALGORITHM_VERSION);
+      String key = Addresses.artifactKey(kind, keyInputs, p, MaskingService.ALGORITHM_VERSION);
       Optional<Artifact> cached = artifacts().find(key);
       if (cached.isPresent()) {
-        resp.addSignals(cached.get());
+        out.add(cached.get());
         continue;
       }
       try (NiftiImage img = NiftiImage.open(datasets.localFile(image))) {
-        if (!sameGrid(img, mask)) {
-          throw new InvalidArgumentException("GRID_MISMATCH", image.getName() + " (" + java.util.Arrays.toString(img.header().shape())
-              + ") and the mask (" + mask.x() + "x" + mask.y() + "x" + mask.z() + ") are not on the same grid");
-        }
-        SignalCleaning c = req.getCleaning();
         // The TR: the request's, else the BIDS sidecar's or the header's (recorded at ingest).
         Double tr = null;
         if (c.hasTRSeconds()) {
           tr = c.getTRSeconds();
         } else if (image.getRepetitionTimeSeconds() > 0) {
           tr = image.getRepetitionTimeSeconds();
+        }
+        if ((c.hasLowPassHz() || c.hasHighPassHz()) && tr == null) {
+          throw new FailedPreconditionException("MISSING_TR", "filtering " + image.getName()
+              + " needs its repetition time: none in the request (t_r_seconds), the BIDS sidecar or the header");
         }
         CleanOptions.Builder clean = CleanOptions.builder()
             .detrend(c.getDetrend())
@@ -193,43 +243,152 @@ public class SignalExtractionService {
             .highPass(c.hasHighPassHz() ? c.getHighPassHz() : null)
             .tR(tr)
             .standardizeConfounds(!c.hasStandardizeConfounds() || c.getStandardizeConfounds());
-        if ((c.hasLowPassHz() || c.hasHighPassHz()) && tr == null) {
-          throw new FailedPreconditionException("MISSING_TR", "filtering " + image.getName()
-              + " needs its repetition time: none in the request (t_r_seconds), the BIDS sidecar or the header");
-        }
         if (input.hasConfounds()) {
           clean.confounds(matrix(input.getConfounds(), (int) img.volumeCount(), image.getName()));
         }
         if (input.getSampleMaskCount() > 0) {
           clean.sampleMask(input.getSampleMaskList().stream().mapToInt(Integer::intValue).toArray());
         }
-        double[][] signals;
+        Result r;
         try {
-          signals = MaskedSignals.extract(img, mask, req.hasSmoothingFwhmMm() ? req.getSmoothingFwhmMm() : null, clean.build());
+          r = extractor.extract(img, clean.build());
         } catch (IllegalArgumentException e) {
           throw new InvalidArgumentException("BAD_CLEANING", image.getName() + ": " + e.getMessage());
         }
-        Path dir = storage.dataDir().resolve("scratch").resolve(Long.toString(ProcessHandle.current().pid()));
-        Files.createDirectories(dir);
-        Path file = Files.createTempFile(dir, "signals-", ".arrow");
-        try {
-          ArrowMatrices.writeIpcFile(file, signals, Map.of(
-              "voxelflow.image", image.getName(),
-              "voxelflow.mask", maskRef.name(),
-              "voxelflow.voxel_order", "C(i,j,k) of the mask's voxels",
-              "voxelflow.orientation", "rows = time points, columns = masked voxels"));
-          Provenance.Builder prov = Provenance.newBuilder().setMethod(METHOD).putParameters("json", p.toString())
-              .addInputs(Provenance.Input.newBuilder().setName(image.getName()).setSha256(image.getStoredSha256()))
-              .addInputs(Provenance.Input.newBuilder().setName(maskRef.name()));
-          resp.addSignals(artifacts().putDerived(key, file, ".arrow", ArtifactStore.MEDIA_TYPE,
-              List.of((long) signals.length, (long) mask.count()), "float32", prov.build()));
-        } finally {
-          Files.deleteIfExists(file);
-        }
+        out.add(store(key, kind, image, r, p));
       }
     }
     ctx.units(n, n, "done");
-    return resp.build();
+    return out;
+  }
+
+  private Artifact store(String key, String kind, Image image, Result r, ObjectNode p) throws java.io.IOException {
+    Path dir = storage.dataDir().resolve("scratch").resolve(Long.toString(ProcessHandle.current().pid()));
+    Files.createDirectories(dir);
+    Path file = Files.createTempFile(dir, "signals-", ".arrow");
+    try {
+      ArrowMatrices.writeIpcFile(file, r.rows(), Map.of(
+          "voxelflow.image", image.getName(),
+          "voxelflow.columns", r.columns(),
+          "voxelflow.orientation", "rows = time points"));
+      Provenance prov = Provenance.newBuilder().setMethod(METHOD + " (" + kind + ")").putParameters("json", p.toString())
+          .addInputs(Provenance.Input.newBuilder().setName(image.getName()).setSha256(image.getStoredSha256())).build();
+      long cols = r.rows().length == 0 ? 0 : r.rows()[0].length;
+      return artifacts().putDerived(key, file, ".arrow", ArtifactStore.MEDIA_TYPE,
+          List.of((long) r.rows().length, cols), "float32", prov);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  // ------------------------------------------------------------------ atlases
+
+  /** Resampled atlases, computed once per (atlas, grid) and reused for every subject. */
+  private final ResampledAtlasCache atlasCache = new ResampledAtlasCache(16);
+
+  /** A local atlas file named by a stored image or an artifact. */
+  MaskRef atlas(String name, String what) {
+    if (name.isEmpty()) {
+      throw new InvalidArgumentException("ATLAS_REQUIRED", what + " is required");
+    }
+    return mask(name);
+  }
+
+  /** Starts {@code ExtractLabelsSignals}: nilearn's NiftiLabelsMasker for each input. */
+  public Operation extractLabels(ExtractLabelsSignalsRequest req) {
+    if (req.getInputsCount() == 0) {
+      throw new InvalidArgumentException("NO_INPUTS", "ExtractLabelsSignals needs at least one input image");
+    }
+    if (req.hasSmoothingFwhmMm() && req.getSmoothingFwhmMm() > 0) {
+      throw new InvalidArgumentException("SMOOTHING_UNSUPPORTED", "smoothing before region extraction is not supported yet");
+    }
+    MaskRef atlas = atlas(req.getLabelsImage(), "labels_image");
+    Optional<MaskRef> maskRef = req.getMask().isEmpty() ? Optional.empty() : Optional.of(mask(req.getMask()));
+    List<Image> images = new ArrayList<>();
+    for (SignalInput in : req.getInputsList()) {
+      images.add(datasets.image(in.getImage()));
+    }
+    Strategy strategy = switch (req.getStrategy()) {
+      case STRATEGY_MEDIAN -> Strategy.MEDIAN;
+      case STRATEGY_SUM -> Strategy.SUM;
+      case STRATEGY_MINIMUM -> Strategy.MINIMUM;
+      case STRATEGY_MAXIMUM -> Strategy.MAXIMUM;
+      case STRATEGY_STANDARD_DEVIATION -> Strategy.STANDARD_DEVIATION;
+      case STRATEGY_VARIANCE -> Strategy.VARIANCE;
+      default -> Strategy.MEAN;
+    };
+    ObjectNode params = cleaningParameters(req.getCleaning()).put("strategy", strategy.name())
+        .put("background_label", req.getBackgroundLabel());
+    List<String> others = new ArrayList<>(List.of(atlas.address()));
+    maskRef.ifPresent(m -> others.add(m.address()));
+    return operations.submit(METHOD_LABELS, atlas.name(), ctx -> {
+      LabelsAtlas labels = LabelsAtlas.load(atlas.file());
+      BinaryMask mask = loadOptionalMask(maskRef);
+      int[][] regionsSeen = new int[1][];
+      List<Artifact> out = perInput("extract_labels_signals", req.getInputsList(), images, others, params,
+          req.getCleaning(), ctx, (img, clean) -> {
+            LabelsMasker.Builder b = LabelsMasker.builder(labels).backgroundLabel(req.getBackgroundLabel())
+                .strategy(strategy).clean(clean).cache(atlasCache);
+            if (mask != null) {
+              b.mask(mask);
+            }
+            RegionSignals r = b.build().transform(img);
+            regionsSeen[0] = r.intRegions();
+            return new Result(r.signals(), "regions by label value " + java.util.Arrays.toString(r.intRegions()));
+          });
+      ExtractLabelsSignalsResponse.Builder resp = ExtractLabelsSignalsResponse.newBuilder().addAllSignals(out);
+      if (regionsSeen[0] != null) {
+        for (int l : regionsSeen[0]) {
+          resp.addLabels(l);
+        }
+      }
+      return resp.build();
+    });
+  }
+
+  /** Starts {@code ExtractMapsSignals}: nilearn's NiftiMapsMasker (least squares) for each input. */
+  public Operation extractMaps(ExtractMapsSignalsRequest req) {
+    if (req.getInputsCount() == 0) {
+      throw new InvalidArgumentException("NO_INPUTS", "ExtractMapsSignals needs at least one input image");
+    }
+    if (req.hasSmoothingFwhmMm() && req.getSmoothingFwhmMm() > 0) {
+      throw new InvalidArgumentException("SMOOTHING_UNSUPPORTED", "smoothing before region extraction is not supported yet");
+    }
+    MaskRef atlas = atlas(req.getMapsImage(), "maps_image");
+    Optional<MaskRef> maskRef = req.getMask().isEmpty() ? Optional.empty() : Optional.of(mask(req.getMask()));
+    List<Image> images = new ArrayList<>();
+    for (SignalInput in : req.getInputsList()) {
+      images.add(datasets.image(in.getImage()));
+    }
+    boolean overlap = !req.hasAllowOverlap() || req.getAllowOverlap();
+    ObjectNode params = cleaningParameters(req.getCleaning()).put("allow_overlap", overlap);
+    List<String> others = new ArrayList<>(List.of(atlas.address()));
+    maskRef.ifPresent(m -> others.add(m.address()));
+    return operations.submit(METHOD_MAPS, atlas.name(), ctx -> {
+      MapsAtlas maps = MapsAtlas.load(atlas.file());
+      BinaryMask mask = loadOptionalMask(maskRef);
+      int[] count = new int[1];
+      List<Artifact> out = perInput("extract_maps_signals", req.getInputsList(), images, others, params,
+          req.getCleaning(), ctx, (img, clean) -> {
+            MapsMasker.Builder b = MapsMasker.builder(maps).allowOverlap(overlap).clean(clean).cache(atlasCache);
+            if (mask != null) {
+              b.mask(mask);
+            }
+            RegionSignals r = b.build().transform(img);
+            count[0] = r.regionCount();
+            return new Result(r.signals(), "maps in order");
+          });
+      return ExtractMapsSignalsResponse.newBuilder().addAllSignals(out).setMapCount(count[0]).build();
+    });
+  }
+
+  private static BinaryMask loadOptionalMask(Optional<MaskRef> ref) {
+    if (ref.isEmpty()) {
+      return null;
+    }
+    try (NiftiImage m = NiftiImage.open(ref.get().file())) {
+      return Masking.loadMask(m, false);
+    }
   }
 
   static boolean sameGrid(NiftiImage img, BinaryMask mask) {
