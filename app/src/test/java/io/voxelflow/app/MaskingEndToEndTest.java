@@ -119,6 +119,27 @@ class MaskingEndToEndTest {
   }
 
   @Test
+  void masks_are_computed_over_http_too() throws Exception {
+    String image = io.restassured.RestAssured.given().queryParam("filename", "sub-01_bold.nii.gz")
+        .contentType("application/octet-stream").body(java.nio.file.Files.readAllBytes(resource("sub-01_bold.nii.gz")))
+        .when().post("/v1/images:upload").then().statusCode(200).extract().path("image.name");
+    String op = io.restassured.RestAssured.given().contentType("application/json").body("{\"image\": \"" + image + "\"}")
+        .when().post("/v1alpha1/masking:computeEpiMask").then().statusCode(200).extract().path("name");
+    String id = op.substring("operations/".length());
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    Boolean done = false;
+    while (!Boolean.TRUE.equals(done) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      done = io.restassured.RestAssured.given().when().get("/v1/operations/" + id).then().statusCode(200).extract().path("done");
+    }
+    io.restassured.RestAssured.given().when().get("/v1/operations/" + id).then()
+        .body("response.voxel_count", org.hamcrest.Matchers.equalTo("816"));
+    io.restassured.RestAssured.given().contentType("application/json").body("{\"image\": \"images/nope\"}")
+        .when().post("/v1alpha1/masking:computeEpiMask").then().statusCode(400)
+        .body("error.reason", org.hamcrest.Matchers.equalTo("BAD_IMAGE_NAME"));
+  }
+
+  @Test
   void the_multi_subject_mask_equals_nilearns() throws Exception {
     Path out = dir.resolve("multi.nii.gz");
     run("mask", "compute-epi", resource("sub-01_bold.nii.gz").toString(), resource("sub-02_bold.nii.gz").toString(),
