@@ -189,7 +189,9 @@ public class SignalExtractionService {
             throw new InvalidArgumentException("GRID_MISMATCH", "the image (" + java.util.Arrays.toString(img.header().shape())
                 + ") and the mask (" + mask.x() + "x" + mask.y() + "x" + mask.z() + ") are not on the same grid");
           }
-          return new Result(MaskedSignals.extract(img, mask, fwhm, clean), "masked voxels of " + maskRef.name() + ", C order of (i,j,k)");
+          double[][] rows = MaskedSignals.extract(img, mask, fwhm, clean);
+          refuseNonFinite(rows, "masked voxels");
+          return new Result(rows, "masked voxels of " + maskRef.name() + ", C order of (i,j,k)");
         });
     return ExtractSignalsResponse.newBuilder().addAllSignals(out).setVoxelCount(mask.count()).build();
   }
@@ -388,6 +390,18 @@ public class SignalExtractionService {
     }
     try (NiftiImage m = NiftiImage.open(ref.get().file())) {
       return Masking.loadMask(m, false);
+    }
+  }
+
+  /** NaN or infinite values inside the mask make every later statistic meaningless: refuse them. */
+  static void refuseNonFinite(double[][] rows, String what) {
+    for (int t = 0; t < rows.length; t++) {
+      for (int v = 0; v < rows[t].length; v++) {
+        if (!Double.isFinite(rows[t][v])) {
+          throw new InvalidArgumentException("NON_FINITE_VOXELS", "the signals hold " + rows[t][v] + " at volume " + t
+              + ", column " + v + " of the " + what + ": the image has NaN or infinite voxels inside the mask");
+        }
+      }
     }
   }
 

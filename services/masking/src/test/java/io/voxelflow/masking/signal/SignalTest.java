@@ -12,6 +12,28 @@ import org.junit.jupiter.api.Test;
 
 /** Properties and validation of {@link Signal} that need no golden data. */
 class SignalTest {
+  @Test
+  void cleaning_twice_changes_nothing_beyond_float_error() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+    int t = 60;
+    double[][] x = new double[t][5];
+    double[][] confounds = new double[t][2];
+    for (int i = 0; i < t; i++) {
+      confounds[i][0] = Math.sin(i / 5.0);
+      confounds[i][1] = rng.nextGaussian();
+      for (int v = 0; v < 5; v++) {
+        x[i][v] = 100 + 0.3 * i + 4 * confounds[i][0] * v + rng.nextGaussian();
+      }
+    }
+    CleanOptions opts = CleanOptions.builder().detrend(true).standardize(Standardize.ZSCORE_SAMPLE)
+        .confounds(confounds).build();
+    double[][] once = Signal.clean(x, opts);
+    double[][] twice = Signal.clean(once, opts);
+    for (int i = 0; i < t; i++) {
+      assertArrayEquals(once[i], twice[i], 1e-10, "row " + i);
+    }
+  }
+
   private static double[][] ramp(int t, int v) {
     double[][] x = new double[t][v];
     for (int i = 0; i < t; i++) {
