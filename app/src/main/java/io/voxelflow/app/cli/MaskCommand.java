@@ -59,7 +59,8 @@ public final class MaskCommand implements Command {
         + "  mask extract IMG --mask MASK --out OUT.npy [--smoothing-fwhm MM] [--detrend]\n"
         + "      [--standardize zscore_sample|psc|none] [--low-pass HZ] [--high-pass HZ] [--t-r S]\n"
         + "      [--confounds TSV] [--sample-mask FILE] [--server HOST:PORT [--flight HOST:PORT]]\n"
-        + "      nilearn's NiftiMasker: time x voxels float32 .npy (voxels in C order of (i, j, k)); MASK is a file,\n"
+        + "      nilearn's NiftiMasker: time x voxels float32 .npy, or Arrow IPC for OUT.arrow (voxels in C order\n"
+        + "      of (i, j, k)); MASK is a file,\n"
         + "      a stored image or a mask artifact; without cleaning flags nothing is cleaned\n"
         + "  mask labels IMG --atlas LABELS.nii.gz --out OUT.npy [cleaning options]\n"
         + "      nilearn's NiftiLabelsMasker: time x regions (regions by label value; mean)\n"
@@ -235,7 +236,10 @@ public final class MaskCommand implements Command {
     return 0;
   }
 
-  /** Reads an Arrow matrix artifact over Flight and writes it as a float32 .npy; returns its shape. */
+  /**
+   * Reads an Arrow matrix artifact over Flight and writes it as a float32 {@code .npy}, or as an
+   * Arrow IPC file when {@code out} ends in {@code .arrow}; returns its shape.
+   */
   static long[] downloadNpy(Artifact matrix, Location flight, Path out) throws Exception {
     float[][] rows;
     try (RootAllocator alloc = new RootAllocator();
@@ -245,6 +249,16 @@ public final class MaskCommand implements Command {
     }
     int t = rows.length;
     int v = t == 0 ? 0 : rows[0].length;
+    if (out.getFileName().toString().endsWith(".arrow")) {
+      double[][] d = new double[t][v];
+      for (int i = 0; i < t; i++) {
+        for (int j = 0; j < v; j++) {
+          d[i][j] = rows[i][j];
+        }
+      }
+      ArrowMatrices.writeIpcFile(out, d, java.util.Map.of("voxelflow.artifact", matrix.getName()));
+      return new long[] {t, v};
+    }
     float[] flat = new float[t * v];
     for (int i = 0; i < t; i++) {
       System.arraycopy(rows[i], 0, flat, i * v, v);
