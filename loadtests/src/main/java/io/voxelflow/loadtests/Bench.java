@@ -21,8 +21,9 @@ public final class Bench {
       case "nifti-read" -> niftiRead();
       case "flight" -> FlightBench.run();
       case "ingest" -> IngestBench.run();
+      case "masking" -> MaskingBench.run();
       default -> {
-        System.err.println("unknown suite '" + suite + "'; known: nifti-read, flight, ingest");
+        System.err.println("unknown suite '" + suite + "'; known: nifti-read, flight, ingest, masking");
         System.exit(2);
       }
     }
