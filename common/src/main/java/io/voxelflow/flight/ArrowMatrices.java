@@ -39,39 +39,90 @@ public final class ArrowMatrices {
 
   /** Writes {@code rows} (each of equal length) as an Arrow IPC file, in batches of about 8 MiB. */
   public static void writeIpcFile(Path file, double[][] rows, Map<String, String> metadata) throws IOException {
-    int n = rows.length == 0 ? 0 : rows[0].length;
-    int perBatch = Math.max(1, (8 << 20) / Math.max(1, n * 4));
-    try (BufferAllocator alloc = new RootAllocator();
-         VectorSchemaRoot root = VectorSchemaRoot.create(schema(n, metadata), alloc);
-         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-             StandardOpenOption.TRUNCATE_EXISTING);
-         ArrowFileWriter w = new ArrowFileWriter(root, null, ch)) {
-      w.start();
-      IntVector row = (IntVector) root.getVector("row");
-      FixedSizeListVector values = (FixedSizeListVector) root.getVector("values");
-      float[] buf = new float[n];
-      for (int r0 = 0; r0 < rows.length; r0 += perBatch) {
-        int count = Math.min(perBatch, rows.length - r0);
-        root.allocateNew();
-        var items = values.getDataVector();
-        items.setInitialCapacity(count * n);
-        items.allocateNew();
-        for (int r = 0; r < count; r++) {
-          row.setSafe(r, r0 + r);
-          values.setNotNull(r);
-          for (int c = 0; c < n; c++) {
-            buf[c] = (float) rows[r0 + r][c];
-          }
-          items.getDataBuffer().nioBuffer((long) r * n * 4, n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(buf);
-        }
-        items.getValidityBuffer().setOne(0, ((long) count * n + 7) / 8);
-        items.setValueCount(count * n);
-        row.setValueCount(count);
-        values.setValueCount(count);
-        root.setRowCount(count);
-        w.writeBatch();
+    try (Writer w = new Writer(file, rows.length == 0 ? 0 : rows[0].length, metadata)) {
+      for (double[] r : rows) {
+        w.row(r);
       }
-      w.end();
+    }
+  }
+
+  /**
+   * Writes a matrix row by row (memory: one batch of about 8 MiB), for matrices that never are in
+   * memory whole. Rows must all have {@code columns} values.
+   */
+  public static final class Writer implements AutoCloseable {
+    private final BufferAllocator alloc = new RootAllocator();
+    private final VectorSchemaRoot root;
+    private final FileChannel ch;
+    private final ArrowFileWriter w;
+    private final int n;
+    private final int perBatch;
+    private final float[] buf;
+    private int inBatch;
+    private int rowIndex;
+
+    public Writer(Path file, int columns, Map<String, String> metadata) throws IOException {
+      this.n = columns;
+      this.perBatch = Math.max(1, (8 << 20) / Math.max(1, n * 4));
+      this.buf = new float[n];
+      this.root = VectorSchemaRoot.create(schema(n, metadata), alloc);
+      this.ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      this.w = new ArrowFileWriter(root, null, ch);
+      w.start();
+    }
+
+    /** Appends a row (values rounded to float32). */
+    public void row(double[] values) throws IOException {
+      if (values.length != n) {
+        throw new IllegalArgumentException("row of " + values.length + " values in a matrix of " + n + " columns");
+      }
+      if (inBatch == 0) {
+        root.allocateNew();
+        var items = ((FixedSizeListVector) root.getVector("values")).getDataVector();
+        items.setInitialCapacity(perBatch * n);
+        items.allocateNew();
+      }
+      IntVector row = (IntVector) root.getVector("row");
+      FixedSizeListVector vals = (FixedSizeListVector) root.getVector("values");
+      row.setSafe(inBatch, rowIndex++);
+      vals.setNotNull(inBatch);
+      for (int c = 0; c < n; c++) {
+        buf[c] = (float) values[c];
+      }
+      vals.getDataVector().getDataBuffer().nioBuffer((long) inBatch * n * 4, n * 4).order(ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer().put(buf);
+      inBatch++;
+      if (inBatch == perBatch) {
+        flush();
+      }
+    }
+
+    private void flush() throws IOException {
+      if (inBatch == 0) {
+        return;
+      }
+      FixedSizeListVector vals = (FixedSizeListVector) root.getVector("values");
+      var items = vals.getDataVector();
+      items.getValidityBuffer().setOne(0, ((long) inBatch * n + 7) / 8);
+      items.setValueCount(inBatch * n);
+      root.getVector("row").setValueCount(inBatch);
+      vals.setValueCount(inBatch);
+      root.setRowCount(inBatch);
+      w.writeBatch();
+      inBatch = 0;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        flush();
+        w.end();
+      } finally {
+        w.close();
+        ch.close();
+        root.close();
+        alloc.close();
+      }
     }
   }
 

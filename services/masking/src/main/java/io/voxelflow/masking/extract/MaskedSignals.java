@@ -297,7 +297,7 @@ public final class MaskedSignals {
   }
 
   /** The mask must be on the image's grid: same 3-D shape, {@code np.allclose} affines. */
-  private static void checkGrid(NiftiHeader h, BinaryMask mask) {
+  static void checkGrid(NiftiHeader h, BinaryMask mask) {
     long[] shape = h.shape();
     if (shape.length < 3) {
       throw new IllegalArgumentException("expected a 3-D or 4-D image, got " + shape.length + " dimensions");

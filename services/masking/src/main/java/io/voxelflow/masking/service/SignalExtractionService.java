@@ -24,6 +24,7 @@ import io.voxelflow.flight.ArtifactStore;
 import io.voxelflow.flight.FlightEndpoint;
 import io.voxelflow.ingest.DatasetService;
 import io.voxelflow.masking.extract.MaskedSignals;
+import io.voxelflow.masking.extract.OutOfCore;
 import io.voxelflow.masking.mask.BinaryMask;
 import io.voxelflow.masking.mask.Masking;
 import io.voxelflow.masking.regions.LabelsAtlas;
@@ -76,6 +77,13 @@ public class SignalExtractionService {
 
   @Inject
   OperationManager operations;
+
+  /**
+   * Extractions needing more heap than this (bytes) go block by block through scratch files; 0
+   * means a quarter of the maximum heap.
+   */
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "voxelflow.masking.in-memory-limit-bytes", defaultValue = "0")
+  long inMemoryLimitBytes;
 
   ArtifactStore artifacts() {
     return flight.artifacts();
@@ -173,8 +181,15 @@ public class SignalExtractionService {
     Result extract(NiftiImage img, CleanOptions clean) throws Exception;
   }
 
-  /** A matrix and what its columns are. */
-  record Result(double[][] rows, String columns) {}
+  /**
+   * A matrix and what its columns are: in memory ({@code rows}), or already written as an Arrow
+   * file ({@code written}, {@code shape}) by an out-of-core extraction.
+   */
+  record Result(double[][] rows, String columns, Path written, long[] shape) {
+    Result(double[][] rows, String columns) {
+      this(rows, columns, null, new long[] {rows.length, rows.length == 0 ? 0 : rows[0].length});
+    }
+  }
 
   ExtractSignalsResponse run(ExtractSignalsRequest req, List<Image> images, MaskRef maskRef, ObjectNode params,
       OperationContext ctx) throws Exception {
@@ -189,9 +204,23 @@ public class SignalExtractionService {
             throw new InvalidArgumentException("GRID_MISMATCH", "the image (" + java.util.Arrays.toString(img.header().shape())
                 + ") and the mask (" + mask.x() + "x" + mask.y() + "x" + mask.z() + ") are not on the same grid");
           }
-          double[][] rows = MaskedSignals.extract(img, mask, fwhm, clean);
-          refuseNonFinite(rows, "masked voxels");
-          return new Result(rows, "masked voxels of " + maskRef.name() + ", C order of (i,j,k)");
+          String columns = "masked voxels of " + maskRef.name() + ", C order of (i,j,k)";
+          long budget = inMemoryLimitBytes > 0 ? inMemoryLimitBytes : Runtime.getRuntime().maxMemory() / 4;
+          if (OutOfCore.inMemoryBytes(img, mask) <= budget) {
+            double[][] rows = MaskedSignals.extract(img, mask, fwhm, clean);
+            refuseNonFinite(rows, "masked voxels");
+            return new Result(rows, columns);
+          }
+          // Larger than memory allows: column blocks through a scratch file, rows straight to Arrow.
+          Path dir = scratch();
+          Path arrow = Files.createTempFile(dir, "signals-", ".arrow");
+          try (ArrowMatrices.Writer w = new ArrowMatrices.Writer(arrow, mask.count(), metadata(maskRef.name(), columns))) {
+            OutOfCore.extract(img, mask, fwhm, clean, dir, budget, (t, row) -> {
+              refuseNonFinite(new double[][] {row}, "masked voxels");
+              w.row(row);
+            });
+          }
+          return new Result(null, columns, arrow, new long[] {img.volumeCount(), mask.count()});
         });
     return ExtractSignalsResponse.newBuilder().addAllSignals(out).setVoxelCount(mask.count()).build();
   }
@@ -264,20 +293,27 @@ public class SignalExtractionService {
     return out;
   }
 
-  private Artifact store(String key, String kind, Image image, Result r, ObjectNode p) throws java.io.IOException {
+  private Path scratch() throws java.io.IOException {
     Path dir = storage.dataDir().resolve("scratch").resolve(Long.toString(ProcessHandle.current().pid()));
     Files.createDirectories(dir);
-    Path file = Files.createTempFile(dir, "signals-", ".arrow");
+    return dir;
+  }
+
+  static Map<String, String> metadata(String image, String columns) {
+    return Map.of("voxelflow.image", image, "voxelflow.columns", columns, "voxelflow.orientation", "rows = time points");
+  }
+
+  private Artifact store(String key, String kind, Image image, Result r, ObjectNode p) throws java.io.IOException {
+    Path file = r.written();
+    if (file == null) {
+      file = Files.createTempFile(scratch(), "signals-", ".arrow");
+      ArrowMatrices.writeIpcFile(file, r.rows(), metadata(image.getName(), r.columns()));
+    }
     try {
-      ArrowMatrices.writeIpcFile(file, r.rows(), Map.of(
-          "voxelflow.image", image.getName(),
-          "voxelflow.columns", r.columns(),
-          "voxelflow.orientation", "rows = time points"));
       Provenance prov = Provenance.newBuilder().setMethod(METHOD + " (" + kind + ")").putParameters("json", p.toString())
           .addInputs(Provenance.Input.newBuilder().setName(image.getName()).setSha256(image.getStoredSha256())).build();
-      long cols = r.rows().length == 0 ? 0 : r.rows()[0].length;
       return artifacts().putDerived(key, file, ".arrow", ArtifactStore.MEDIA_TYPE,
-          List.of((long) r.rows().length, cols), "float32", prov);
+          List.of(r.shape()[0], r.shape()[1]), "float32", prov);
     } finally {
       Files.deleteIfExists(file);
     }
