@@ -22,8 +22,9 @@ public final class Bench {
       case "flight" -> FlightBench.run();
       case "ingest" -> IngestBench.run();
       case "masking" -> MaskingBench.run();
+      case "masking-large" -> MaskingLargeBench.run();
       default -> {
-        System.err.println("unknown suite '" + suite + "'; known: nifti-read, flight, ingest, masking");
+        System.err.println("unknown suite '" + suite + "'; known: nifti-read, flight, ingest, masking, masking-large");
         System.exit(2);
       }
     }
