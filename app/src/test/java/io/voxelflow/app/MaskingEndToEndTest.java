@@ -140,6 +140,28 @@ class MaskingEndToEndTest {
   }
 
   @Test
+  void unmask_restores_the_signals_into_the_masks_space_and_atlases_make_masks() throws Exception {
+    Path signals = dir.resolve("raw.npy");
+    run("mask", "extract", resource("sub-01_bold.nii.gz").toString(), "--mask", resource("epi_mask.nii.gz").toString(),
+        "--out", signals.toString());
+    Path back = dir.resolve("back.nii.gz");
+    JsonNode r = run("mask", "unmask", signals.toString(), "--mask", resource("epi_mask.nii.gz").toString(),
+        "--out", back.toString());
+    assertEquals("[16,16,12,48]", r.get("shape").toString());
+    // voxels inside the mask hold the original values (no cleaning was asked), outside zero
+    float[] original = voxels(resource("sub-01_bold.nii.gz"));
+    float[] restored = voxels(back);
+    float[] mask = voxels(resource("epi_mask.nii.gz"));
+    for (int v = 0; v < mask.length; v++) {
+      assertEquals(mask[v] > 0 ? original[v] : 0f, restored[v], 0f, "voxel " + v);
+    }
+    JsonNode atlasMask = run("mask", "from-atlas",
+        Path.of(MaskingEndToEndTest.class.getResource("/regions/atlas_labels.nii.gz").toURI()).toString(),
+        "--out", dir.resolve("atlas_mask.nii.gz").toString());
+    assertTrue(atlasMask.get("voxel_count").asInt() > 0);
+  }
+
+  @Test
   void the_multi_subject_mask_equals_nilearns() throws Exception {
     Path out = dir.resolve("multi.nii.gz");
     run("mask", "compute-epi", resource("sub-01_bold.nii.gz").toString(), resource("sub-02_bold.nii.gz").toString(),

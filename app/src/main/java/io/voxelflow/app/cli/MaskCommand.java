@@ -20,6 +20,10 @@ import io.voxelflow.api.masking.v1alpha1.ExtractSignalsResponse;
 import io.voxelflow.api.masking.v1alpha1.SignalCleaning;
 import io.voxelflow.api.masking.v1alpha1.SignalInput;
 import io.voxelflow.flight.ArrowMatrices;
+import io.voxelflow.masking.extract.MaskedSignals;
+import io.voxelflow.masking.mask.BinaryMask;
+import io.voxelflow.masking.mask.Masking;
+import io.voxelflow.nifti.NiftiImage;
 import io.voxelflow.npy.Npy;
 import io.voxelflow.api.masking.v1alpha1.MaskingServiceGrpc;
 import io.voxelflow.api.types.v1.Artifact;
@@ -62,10 +66,12 @@ public final class MaskCommand implements Command {
         + "      nilearn's NiftiMasker: time x voxels float32 .npy, or Arrow IPC for OUT.arrow (voxels in C order\n"
         + "      of (i, j, k)); MASK is a file,\n"
         + "      a stored image or a mask artifact; without cleaning flags nothing is cleaned\n"
-        + "  mask labels IMG --atlas LABELS.nii.gz --out OUT.npy [cleaning options]\n"
+        + "  mask labels IMG --atlas LABELS.nii.gz --out OUT.npy [--smoothing-fwhm MM] [cleaning options]\n"
         + "      nilearn's NiftiLabelsMasker: time x regions (regions by label value; mean)\n"
-        + "  mask maps IMG --maps MAPS.nii.gz --out OUT.npy [cleaning options]\n"
-        + "      nilearn's NiftiMapsMasker: time x maps (least squares); atlases on another grid are resampled once";
+        + "  mask maps IMG --maps MAPS.nii.gz --out OUT.npy [--smoothing-fwhm MM] [cleaning options]\n"
+        + "      nilearn's NiftiMapsMasker: time x maps (least squares); atlases on another grid are resampled once\n"
+        + "  mask unmask MATRIX.npy --mask MASK.nii.gz --out OUT.nii.gz   (local) rows back to volumes (inverse_transform)\n"
+        + "  mask from-image IMG --out MASK.nii.gz | mask from-atlas ATLAS --out MASK.nii.gz   (local) non-zero / labels > 0";
   }
 
   @Override
@@ -92,6 +98,9 @@ public final class MaskCommand implements Command {
     List<String> pos = args.positional();
     if (!pos.isEmpty() && (pos.get(0).equals("extract") || pos.get(0).equals("labels") || pos.get(0).equals("maps"))) {
       return extract(args, io);
+    }
+    if (!pos.isEmpty() && (pos.get(0).equals("unmask") || pos.get(0).equals("from-image") || pos.get(0).equals("from-atlas"))) {
+      return local(args, io);
     }
     if (pos.isEmpty() || !pos.get(0).equals("compute-epi")) {
       throw new UsageException("mask needs a verb: compute-epi IMG [IMG...] --out MASK.nii.gz, or extract IMG --mask MASK --out OUT.npy");
@@ -210,10 +219,22 @@ public final class MaskCommand implements Command {
           }
           op = stub.extractSignals(req.build());
         }
-        case "labels" -> op = stub.extractLabelsSignals(ExtractLabelsSignalsRequest.newBuilder().addInputs(input)
-            .setLabelsImage(reference(ch, args.required("atlas"), io)).setCleaning(c).build());
-        default -> op = stub.extractMapsSignals(ExtractMapsSignalsRequest.newBuilder().addInputs(input)
-            .setMapsImage(reference(ch, args.required("maps"), io)).setCleaning(c).build());
+        case "labels" -> {
+          ExtractLabelsSignalsRequest.Builder req = ExtractLabelsSignalsRequest.newBuilder().addInputs(input)
+              .setLabelsImage(reference(ch, args.required("atlas"), io)).setCleaning(c);
+          if (args.option("smoothing-fwhm", null) != null) {
+            req.setSmoothingFwhmMm(doubleOption(args, "smoothing-fwhm"));
+          }
+          op = stub.extractLabelsSignals(req.build());
+        }
+        default -> {
+          ExtractMapsSignalsRequest.Builder req = ExtractMapsSignalsRequest.newBuilder().addInputs(input)
+              .setMapsImage(reference(ch, args.required("maps"), io)).setCleaning(c);
+          if (args.option("smoothing-fwhm", null) != null) {
+            req.setSmoothingFwhmMm(doubleOption(args, "smoothing-fwhm"));
+          }
+          op = stub.extractMapsSignals(req.build());
+        }
       }
       Operation done = IngestCommand.watch(ch, op.getName(), verb, io);
       if (done.hasError()) {
@@ -265,6 +286,55 @@ public final class MaskCommand implements Command {
     }
     Npy.write(out, flat, t, v);
     return new long[] {t, v};
+  }
+
+  /**
+   * Local operations on files (no service): {@code unmask} (NiftiMasker.inverse_transform of a
+   * time × voxels .npy), {@code from-image} (non-zero voxels) and {@code from-atlas} (labels > 0).
+   */
+  int local(Args args, CliIo io) throws Exception {
+    List<String> pos = args.positional();
+    if (pos.size() != 2) {
+      throw new UsageException("mask " + pos.get(0) + " needs one input file");
+    }
+    Path in = Path.of(pos.get(1));
+    Path out = args.pathOption("out");
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    switch (pos.get(0)) {
+      case "unmask" -> {
+        BinaryMask mask;
+        try (NiftiImage m = NiftiImage.open(Path.of(args.required("mask")))) {
+          mask = Masking.loadMask(m, false);
+        }
+        Npy.NpyArray a = Npy.read(in);
+        long[] shape = a.shape();
+        int rows = shape.length == 1 ? 1 : (int) shape[0];
+        int cols = (int) shape[shape.length - 1];
+        if (cols != mask.count()) {
+          throw new UsageException(in + " has " + cols + " columns but the mask has " + mask.count() + " voxels");
+        }
+        double[] flat = a.toDoubleArray();
+        double[][] m = new double[rows][cols];
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(flat, r * cols, m[r], 0, cols);
+        }
+        MaskedSignals.writeNifti(out, m, mask);
+        o.put("image", out.toAbsolutePath().toString());
+        o.putArray("shape").add(mask.x()).add(mask.y()).add(mask.z()).add(rows);
+      }
+      default -> {
+        BinaryMask mask;
+        try (NiftiImage img = NiftiImage.open(in)) {
+          mask = pos.get(0).equals("from-atlas") ? Masking.maskFromAtlas(img)
+              : Masking.maskFromImage(img);
+        }
+        mask.writeNifti(out);
+        o.put("mask", out.toAbsolutePath().toString());
+        o.put("voxel_count", mask.count());
+      }
+    }
+    io.printJson(o);
+    return 0;
   }
 
   /** A stored image's name, uploading a local file first. */

@@ -25,6 +25,7 @@ import io.voxelflow.flight.FlightEndpoint;
 import io.voxelflow.ingest.DatasetService;
 import io.voxelflow.masking.extract.MaskedSignals;
 import io.voxelflow.masking.extract.OutOfCore;
+import io.voxelflow.masking.extract.SmoothedVolumes;
 import io.voxelflow.masking.mask.BinaryMask;
 import io.voxelflow.masking.mask.Masking;
 import io.voxelflow.masking.regions.LabelsAtlas;
@@ -337,9 +338,7 @@ public class SignalExtractionService {
     if (req.getInputsCount() == 0) {
       throw new InvalidArgumentException("NO_INPUTS", "ExtractLabelsSignals needs at least one input image");
     }
-    if (req.hasSmoothingFwhmMm() && req.getSmoothingFwhmMm() > 0) {
-      throw new InvalidArgumentException("SMOOTHING_UNSUPPORTED", "smoothing before region extraction is not supported yet");
-    }
+    Double fwhm = req.hasSmoothingFwhmMm() && req.getSmoothingFwhmMm() > 0 ? req.getSmoothingFwhmMm() : null;
     MaskRef atlas = atlas(req.getLabelsImage(), "labels_image");
     Optional<MaskRef> maskRef = req.getMask().isEmpty() ? Optional.empty() : Optional.of(mask(req.getMask()));
     List<Image> images = new ArrayList<>();
@@ -357,6 +356,9 @@ public class SignalExtractionService {
     };
     ObjectNode params = cleaningParameters(req.getCleaning()).put("strategy", strategy.name())
         .put("background_label", req.getBackgroundLabel());
+    if (fwhm != null) {
+      params.put("smoothing_fwhm_mm", fwhm);
+    }
     List<String> others = new ArrayList<>(List.of(atlas.address()));
     maskRef.ifPresent(m -> others.add(m.address()));
     return operations.submit(METHOD_LABELS, atlas.name(), ctx -> {
@@ -370,7 +372,8 @@ public class SignalExtractionService {
             if (mask != null) {
               b.mask(mask);
             }
-            RegionSignals r = b.build().transform(img);
+            RegionSignals r = fwhm == null ? b.build().transform(img)
+                : b.build().transform(SmoothedVolumes.of(img, fwhm), clean);
             regionsSeen[0] = r.intRegions();
             return new Result(r.signals(), "regions by label value " + java.util.Arrays.toString(r.intRegions()));
           });
@@ -389,9 +392,7 @@ public class SignalExtractionService {
     if (req.getInputsCount() == 0) {
       throw new InvalidArgumentException("NO_INPUTS", "ExtractMapsSignals needs at least one input image");
     }
-    if (req.hasSmoothingFwhmMm() && req.getSmoothingFwhmMm() > 0) {
-      throw new InvalidArgumentException("SMOOTHING_UNSUPPORTED", "smoothing before region extraction is not supported yet");
-    }
+    Double fwhm = req.hasSmoothingFwhmMm() && req.getSmoothingFwhmMm() > 0 ? req.getSmoothingFwhmMm() : null;
     MaskRef atlas = atlas(req.getMapsImage(), "maps_image");
     Optional<MaskRef> maskRef = req.getMask().isEmpty() ? Optional.empty() : Optional.of(mask(req.getMask()));
     List<Image> images = new ArrayList<>();
@@ -400,6 +401,9 @@ public class SignalExtractionService {
     }
     boolean overlap = !req.hasAllowOverlap() || req.getAllowOverlap();
     ObjectNode params = cleaningParameters(req.getCleaning()).put("allow_overlap", overlap);
+    if (fwhm != null) {
+      params.put("smoothing_fwhm_mm", fwhm);
+    }
     List<String> others = new ArrayList<>(List.of(atlas.address()));
     maskRef.ifPresent(m -> others.add(m.address()));
     return operations.submit(METHOD_MAPS, atlas.name(), ctx -> {
@@ -412,7 +416,8 @@ public class SignalExtractionService {
             if (mask != null) {
               b.mask(mask);
             }
-            RegionSignals r = b.build().transform(img);
+            RegionSignals r = fwhm == null ? b.build().transform(img)
+                : b.build().transform(SmoothedVolumes.of(img, fwhm), clean);
             count[0] = r.regionCount();
             return new Result(r.signals(), "maps in order");
           });
