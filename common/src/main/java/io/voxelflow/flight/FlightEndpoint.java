@@ -93,7 +93,7 @@ public class FlightEndpoint {
 
   private ArtifactStore newArtifactStore() {
     return new ArtifactStore(storage.store(), new BlobCache(storage.store(), storage.dataDir().resolve("cache")),
-        storage.dataDir().resolve("scratch"), version);
+        storage.scratchDir(), version);
   }
 
   void onStop(@Observes ShutdownEvent event) throws InterruptedException {

@@ -76,6 +76,20 @@ public class StorageProducer {
     return jar != null && java.nio.file.Files.isRegularFile(Path.of(jar));
   }
 
+  /**
+   * This process's scratch directory, {@code data-dir/scratch/{pid}} (processes may share a data
+   * directory), created if needed. Nothing in it outlives the work that wrote it.
+   */
+  public Path scratchDir() {
+    Path dir = dataDir().resolve("scratch").resolve(Long.toString(ProcessHandle.current().pid()));
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create scratch space " + dir + ": " + e.getMessage(), e);
+    }
+    return dir;
+  }
+
   /** The local data directory (embedded storage, scratch space). */
   public Path dataDir() {
     return Path.of(dataDir).toAbsolutePath();

@@ -39,7 +39,7 @@ public class IngestService {
 
   /** This process's scratch directory: {@code data-dir/scratch/{pid}} (several processes may share a data dir). */
   Path scratch() {
-    return storage.dataDir().resolve("scratch").resolve(Long.toString(ProcessHandle.current().pid()));
+    return storage.scratchDir();
   }
 
   /**

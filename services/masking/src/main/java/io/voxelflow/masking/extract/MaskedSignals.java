@@ -339,7 +339,8 @@ public final class MaskedSignals {
     }
   }
 
-  private static double[][] toDouble(float[][] x) {
+  /** The matrix in float64 (float32 values are exact in it). */
+  public static double[][] toDouble(float[][] x) {
     double[][] out = new double[x.length][];
     for (int t = 0; t < x.length; t++) {
       float[] row = x[t];
@@ -352,7 +353,8 @@ public final class MaskedSignals {
     return out;
   }
 
-  private static float[][] toFloat(double[][] x) {
+  /** The matrix rounded to float32. */
+  public static float[][] toFloat(double[][] x) {
     float[][] out = new float[x.length][];
     for (int t = 0; t < x.length; t++) {
       double[] row = x[t];

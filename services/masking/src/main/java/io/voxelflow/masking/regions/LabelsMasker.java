@@ -82,7 +82,8 @@ public final class LabelsMasker {
     double[][] cleaned;
     if (source.float32() && io.voxelflow.masking.extract.Float32Clean.supports(cleanOptions)) {
       // nilearn cleans float32 region signals in float32: do the same to agree with it exactly.
-      cleaned = toDouble(io.voxelflow.masking.extract.Float32Clean.clean(toFloat(raw.signals()), cleanOptions));
+      cleaned = io.voxelflow.masking.extract.MaskedSignals.toDouble(
+          io.voxelflow.masking.extract.Float32Clean.clean(io.voxelflow.masking.extract.MaskedSignals.toFloat(raw.signals()), cleanOptions));
     } else {
       cleaned = Signal.clean(raw.signals(), cleanOptions);
       if (source.float32()) {
@@ -377,25 +378,4 @@ public final class LabelsMasker {
     }
   }
 
-  static float[][] toFloat(double[][] x) {
-    float[][] out = new float[x.length][];
-    for (int r = 0; r < x.length; r++) {
-      out[r] = new float[x[r].length];
-      for (int c = 0; c < x[r].length; c++) {
-        out[r][c] = (float) x[r][c];
-      }
-    }
-    return out;
-  }
-
-  static double[][] toDouble(float[][] x) {
-    double[][] out = new double[x.length][];
-    for (int r = 0; r < x.length; r++) {
-      out[r] = new double[x[r].length];
-      for (int c = 0; c < x[r].length; c++) {
-        out[r][c] = x[r][c];
-      }
-    }
-    return out;
-  }
 }

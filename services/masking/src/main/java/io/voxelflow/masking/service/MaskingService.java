@@ -165,9 +165,7 @@ public class MaskingService {
       return cached.get();
     }
     ctx.progress(0.9, "storing the mask");
-    Path dir = storage.dataDir().resolve("scratch").resolve(Long.toString(ProcessHandle.current().pid()));
-    Files.createDirectories(dir);
-    Path file = Files.createTempFile(dir, "mask-", ".nii.gz");
+    Path file = Files.createTempFile(storage.scratchDir(), "mask-", ".nii.gz");
     try {
       Files.delete(file);
       mask.writeNifti(file);

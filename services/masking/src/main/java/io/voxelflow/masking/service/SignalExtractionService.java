@@ -294,10 +294,8 @@ public class SignalExtractionService {
     return out;
   }
 
-  private Path scratch() throws java.io.IOException {
-    Path dir = storage.dataDir().resolve("scratch").resolve(Long.toString(ProcessHandle.current().pid()));
-    Files.createDirectories(dir);
-    return dir;
+  private Path scratch() {
+    return storage.scratchDir();
   }
 
   static Map<String, String> metadata(String image, String columns) {
