@@ -262,16 +262,26 @@ public final class MaskedSignals {
     img.seek(0);
     if (f32) {
       float[][] x = new float[t][idx.length];
-      float[] vol = new float[nVox];
-      for (int v = 0; v < t; v++) {
-        img.readVolume(vol);
-        if (smoothing != null) {
-          smoothing.smooth(vol);
+      // Volumes are independent: read a batch in order, smooth and mask it on all cores.
+      int batch = smoothing == null ? 1 : 2 * Runtime.getRuntime().availableProcessors();
+      float[][] vols = new float[Math.min(batch, Math.max(1, t))][nVox];
+      Smoothing sm = smoothing;
+      for (int v0 = 0; v0 < t; v0 += batch) {
+        int n = Math.min(batch, t - v0);
+        for (int b = 0; b < n; b++) {
+          img.readVolume(vols[b]);
         }
-        float[] row = x[v];
-        for (int n = 0; n < idx.length; n++) {
-          row[n] = vol[idx[n]];
-        }
+        int first = v0;
+        java.util.stream.IntStream.range(0, n).parallel().forEach(b -> {
+          float[] vol = vols[b];
+          if (sm != null) {
+            sm.smooth(vol);
+          }
+          float[] row = x[first + b];
+          for (int k = 0; k < idx.length; k++) {
+            row[k] = vol[idx[k]];
+          }
+        });
       }
       if (clean == null) {
         return new Masked(x, null);
