@@ -107,15 +107,53 @@ class MaskingEndToEndTest {
   }
 
   @Test
+  void maps_signals_equal_nilearns_maps_masker() throws Exception {
+    Path out = dir.resolve("maps.npy");
+    JsonNode r = run("mask", "maps", resource("sub-01_bold.nii.gz").toString(),
+        "--maps", Path.of(MaskingEndToEndTest.class.getResource("/regions/truth_maps.nii.gz").toURI()).toString(),
+        "--out", out.toString(), "--detrend", "--standardize", "zscore_sample",
+        "--low-pass", "0.1", "--high-pass", "0.01", "--t-r", "2");
+    assertEquals("[48,3]", r.get("shape").toString());
+    float[] ours = io.voxelflow.npy.Npy.read(out).toFloatArray();
+    double[] nilearn = io.voxelflow.npy.Npy.read(
+        Path.of(MaskingEndToEndTest.class.getResource("/regions/ref_maps_sub-01_clean.npy").toURI())).toDoubleArray();
+    double max = 0;
+    for (int i = 0; i < ours.length; i++) {
+      max = Math.max(max, Math.abs(ours[i] - nilearn[i]));
+    }
+    assertTrue(max < 1e-4, "max |ours - nilearn| = " + max + " (nilearn solves in float32)");
+  }
+
+  @Test
   void filtering_without_any_repetition_time_is_refused() throws Exception {
-    // The mask doubles as a 3-D image: it has no TR anywhere, so a band-pass cannot be designed.
+    // A 4-D image whose header has no time unit, uploaded alone (no sidecar), and no --t-r.
+    Path noTr = Path.of(MaskingEndToEndTest.class.getResource("/nifti/syn_tr_unknown.nii").toURI());
+    Path m = dir.resolve("m.nii.gz");
+    try (NiftiImage img = NiftiImage.open(noTr);
+         io.voxelflow.nifti.NiftiWriter w = io.voxelflow.nifti.NiftiWriter.create(m,
+             io.voxelflow.nifti.NiftiHeader.of(io.voxelflow.nifti.NiftiDatatype.UINT8, 3, 4, 5).setAffine(img.header().affine(), 2))) {
+      float[] ones = new float[60];
+      java.util.Arrays.fill(ones, 1f);
+      w.writeVolume(ones);
+    }
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = new Cli(new CliIo(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)), VoxelflowMain.commands()).run("mask", "extract",
+        noTr.toString(), "--mask", m.toString(), "--out", dir.resolve("x.npy").toString(), "--low-pass", "0.1");
+    assertEquals(2, code, err.toString(StandardCharsets.UTF_8));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("repetition time"), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void cleaning_a_3d_image_is_refused_naming_its_shape() throws Exception {
+    // The mask doubles as a 3-D image: there is no time series to filter.
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = new Cli(new CliIo(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8)), VoxelflowMain.commands()).run("mask", "extract",
         resource("epi_mask.nii.gz").toString(), "--mask", resource("epi_mask.nii.gz").toString(),
         "--out", dir.resolve("x.npy").toString(), "--low-pass", "0.1");
     assertEquals(2, code, err.toString(StandardCharsets.UTF_8));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("repetition time"), err.toString(StandardCharsets.UTF_8));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("4-D time series"), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test

@@ -264,6 +264,13 @@ public class SignalExtractionService {
         } else if (image.getRepetitionTimeSeconds() > 0) {
           tr = image.getRepetitionTimeSeconds();
         }
+        boolean cleaning = c.getDetrend() || c.hasLowPassHz() || c.hasHighPassHz()
+            || standardize(c.getStandardize()) != Signal.Standardize.NONE || input.hasConfounds();
+        if (cleaning && img.header().ndim() < 4) {
+          throw new FailedPreconditionException("NOT_A_TIME_SERIES", image.getName() + " is a "
+              + img.header().ndim() + "-D image (shape " + java.util.Arrays.toString(img.header().shape())
+              + "); detrending, filtering, standardising or confound removal need a 4-D time series");
+        }
         if ((c.hasLowPassHz() || c.hasHighPassHz()) && tr == null) {
           throw new FailedPreconditionException("MISSING_TR", "filtering " + image.getName()
               + " needs its repetition time: none in the request (t_r_seconds), the BIDS sidecar or the header");
