@@ -26,7 +26,6 @@ import io.voxelflow.storage.Addresses;
 import io.voxelflow.storage.StorageProducer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,13 +94,12 @@ public class MaskingService {
     ObjectNode params = parameters(o);
     String key = Addresses.artifactKey("epi_mask", List.of(Addresses.blob(image.getStoredSha256())), params, ALGORITHM_VERSION);
     return operations.submit(METHOD_EPI, req.getImage(), ctx -> {
-      BinaryMask mask = cachedOrCompute(key, ctx, () -> {
+      Artifact a = maskArtifact(key, METHOD_EPI, List.of(image), params, ctx, () -> {
         try (NiftiImage img = NiftiImage.open(datasets.localFile(image))) {
           return Masking.computeEpiMask(img, o);
         }
       });
-      Artifact a = storeMask(key, mask, List.of(image), params, ctx);
-      return ComputeEpiMaskResponse.newBuilder().setMask(a).setVoxelCount(mask == null ? a.getShape(3) : mask.count()).build();
+      return ComputeEpiMaskResponse.newBuilder().setMask(a).setVoxelCount(a.getShape(3)).build();
     });
   }
 
@@ -123,7 +121,7 @@ public class MaskingService {
     List<String> inputs = images.stream().map(i -> Addresses.blob(i.getStoredSha256())).toList();
     String key = Addresses.artifactKey("multi_epi_mask", inputs, params, ALGORITHM_VERSION);
     return operations.submit(METHOD_MULTI_EPI, "", ctx -> {
-      BinaryMask mask = cachedOrCompute(key, ctx, () -> {
+      Artifact a = maskArtifact(key, METHOD_MULTI_EPI, images, params, ctx, () -> {
         List<NiftiImage> open = new ArrayList<>();
         try {
           for (Image i : images) {
@@ -134,8 +132,7 @@ public class MaskingService {
           open.forEach(NiftiImage::close);
         }
       });
-      Artifact a = storeMask(key, mask, images, params, ctx);
-      return ComputeMultiEpiMaskResponse.newBuilder().setMask(a).setVoxelCount(mask == null ? a.getShape(3) : mask.count()).build();
+      return ComputeMultiEpiMaskResponse.newBuilder().setMask(a).setVoxelCount(a.getShape(3)).build();
     });
   }
 
@@ -143,33 +140,29 @@ public class MaskingService {
     BinaryMask compute() throws Exception;
   }
 
-  /** Null when the artifact already exists (a cache hit), else the computed mask. */
-  private BinaryMask cachedOrCompute(String key, OperationContext ctx, MaskComputation c) throws Exception {
-    if (artifacts().find(key).isPresent()) {
-      ctx.progress(1, "found in storage");
-      return null;
-    }
-    ctx.progress(0.1, "computing the mask");
-    BinaryMask m = c.compute();
-    if (m.count() == 0) {
-      throw new io.voxelflow.error.FailedPreconditionException("EMPTY_MASK",
-          "the mask is empty: no voxel passes the cutoffs; check the image or lower lower_cutoff");
-    }
-    return m;
-  }
-
-  private Artifact storeMask(String key, BinaryMask mask, List<Image> images, ObjectNode params, OperationContext ctx)
-      throws IOException {
+  /**
+   * The mask artifact {@code key}: the stored one if it exists (a cache hit), else computed,
+   * checked for emptiness and stored. Its shape is (X, Y, Z, voxel count).
+   */
+  private Artifact maskArtifact(String key, String method, List<Image> images, ObjectNode params,
+      OperationContext ctx, MaskComputation c) throws Exception {
     Optional<Artifact> cached = artifacts().find(key);
     if (cached.isPresent()) {
+      ctx.progress(1, "found in storage");
       return cached.get();
+    }
+    ctx.progress(0.1, "computing the mask");
+    BinaryMask mask = c.compute();
+    if (mask.count() == 0) {
+      throw new io.voxelflow.error.FailedPreconditionException("EMPTY_MASK",
+          "the mask is empty: no voxel passes the cutoffs; check the image or lower lower_cutoff");
     }
     ctx.progress(0.9, "storing the mask");
     Path file = Files.createTempFile(storage.scratchDir(), "mask-", ".nii.gz");
     try {
       Files.delete(file);
       mask.writeNifti(file);
-      Provenance.Builder p = Provenance.newBuilder().setMethod(METHOD_EPI).putParameters("json", params.toString());
+      Provenance.Builder p = Provenance.newBuilder().setMethod(method).putParameters("json", params.toString());
       for (Image i : images) {
         p.addInputs(Provenance.Input.newBuilder().setName(i.getName()).setSha256(i.getStoredSha256()));
       }
