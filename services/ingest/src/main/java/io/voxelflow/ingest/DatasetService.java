@@ -151,14 +151,33 @@ public class DatasetService {
     }
   }
 
+  /** Parsed manifests by dataset id, with the ETag they were read at. */
+  private final java.util.concurrent.ConcurrentHashMap<String, CachedManifest> manifests = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record CachedManifest(String etag, Manifest manifest) {}
+
+  /**
+   * A dataset's manifest. Every image lookup (Flight, masking) goes through here, so a parsed
+   * manifest is kept and reused while the stored object's ETag is unchanged: one HEAD instead of
+   * a GET and a parse.
+   */
   Optional<Manifest> findManifest(String id) {
     String key = manifestKey(id);
-    if (!store().exists(key)) {
+    Optional<ObjectStore.ObjectInfo> info = store().stat(key);
+    if (info.isEmpty()) {
+      manifests.remove(id);
       return Optional.empty();
     }
+    CachedManifest cached = manifests.get(id);
+    if (cached != null && info.get().etag() != null && info.get().etag().equals(cached.etag())) {
+      return Optional.of(cached.manifest());
+    }
     try {
-      return Optional.of(Manifest.parse(store().getBytes(key)));
+      Manifest m = Manifest.parse(store().getBytes(key));
+      manifests.put(id, new CachedManifest(info.get().etag(), m));
+      return Optional.of(m);
     } catch (NotFoundException gone) {
+      manifests.remove(id);
       return Optional.empty(); // deleted between stat and get
     }
   }
