@@ -23,8 +23,10 @@ public final class Bench {
       case "ingest" -> IngestBench.run();
       case "masking" -> MaskingBench.run();
       case "masking-large" -> MaskingLargeBench.run();
+      case "voxelwise" -> VoxelwiseBench.run();
+      case "voxelwise-large" -> VoxelwiseBench.runLarge();
       default -> {
-        System.err.println("unknown suite '" + suite + "'; known: nifti-read, flight, ingest, masking, masking-large");
+        System.err.println("unknown suite '" + suite + "'; known: nifti-read, flight, ingest, masking, masking-large, voxelwise, voxelwise-large");
         System.exit(2);
       }
     }

@@ -72,6 +72,16 @@ final class CorrelationTile {
     return v > 1f ? 1f : (v < -1f ? -1f : v);
   }
 
+  /**
+   * Copies local row i's correlations, columns {@code [firstColumn(i), colCount)}, into
+   * {@code dst} at the same indices (a bulk copy; values not clamped).
+   */
+  float[] row(int i, float[] dst) {
+    int from = firstColumn(i);
+    out.get(i * colCount + from, dst, from, colCount - from);
+    return dst;
+  }
+
   /** The first local column of row i that is a pair (above the diagonal on diagonal tiles). */
   int firstColumn(int i) {
     return diagonal() ? i + 1 : 0;

@@ -146,15 +146,17 @@ public final class VoxelwiseConnectome {
     for (int bi = 0; bi < blocks; bi++) {
       int i0 = bi * b;
       int ni = Math.min(b, z.voxels() - i0);
-      List<TileEdges> row = runRow(z, b, blocks, bi, tile -> {
+      List<TileEdges> tiles = runRow(z, b, blocks, bi, tile -> {
         TileEdges te = new TileEdges(tile.rowCount());
+        float[] row = new float[tile.colCount()];
         for (int i = 0; i < tile.rowCount(); i++) {
           te.rowStart[i] = te.edges.size();
           int src = tile.rowFirst() + i;
+          tile.row(i, row);
           for (int j = tile.firstColumn(i); j < tile.colCount(); j++) {
-            float r = tile.r(i, j);
-            if (CorrelationTile.score(r, neg) >= t) {
-              te.edges.add(src, tile.colFirst() + j, r);
+            float r = row[j];
+            if ((neg ? Math.abs(r) : r) >= t) {
+              te.edges.add(src, tile.colFirst() + j, Math.max(-1f, Math.min(1f, r)));
             }
           }
         }
@@ -163,7 +165,7 @@ public final class VoxelwiseConnectome {
       }, counter);
       // rows of this block: concatenating the tiles (ascending column blocks) keeps (source, target) order
       for (int i = 0; i < ni; i++) {
-        for (TileEdges te : row) {
+        for (TileEdges te : tiles) {
           all.addRange(te.edges, te.rowStart[i], te.rowStart[i + 1]);
         }
       }
@@ -181,11 +183,13 @@ public final class VoxelwiseConnectome {
     for (int bi = 0; bi < blocks; bi++) {
       for (int[] h : runRow(z, b, blocks, bi, tile -> {
         int[] hist = new int[BINS + 1];
+        float[] row = new float[tile.colCount()];
         for (int i = 0; i < tile.rowCount(); i++) {
+          tile.row(i, row);
           for (int j = tile.firstColumn(i); j < tile.colCount(); j++) {
-            float s = CorrelationTile.score(tile.r(i, j), neg);
+            float s = neg ? Math.abs(row[j]) : row[j];
             if (s >= 0) {
-              hist[bin(s)]++;
+              hist[Math.min(BINS, (int) (s * BINS))]++;
             }
           }
         }
