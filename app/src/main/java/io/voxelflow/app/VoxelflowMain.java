@@ -29,6 +29,8 @@ public class VoxelflowMain implements QuarkusApplication {
         new SimulateCommand(),
         new IngestCommand(),
         new MaskCommand(),
+        new ConnectivityCommand(),
+        new GraphCommand(),
         new ServeCommand(),
         new OperationsCommand());
   }

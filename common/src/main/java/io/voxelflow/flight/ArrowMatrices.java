@@ -146,4 +146,45 @@ public final class ArrowMatrices {
     }
     return out.toArray(new float[0][]);
   }
+
+  /** Receives matrix rows in order. */
+  @FunctionalInterface
+  public interface RowVisitor {
+    void row(int index, float[] values) throws IOException;
+  }
+
+  /**
+   * Streams the rows of a matrix stored as an Arrow IPC file (this layout), one record batch in
+   * memory at a time; returns the number of columns. The array passed to the visitor is reused.
+   */
+  public static int forEachRow(Path file, RowVisitor visitor) throws IOException {
+    try (BufferAllocator alloc = new RootAllocator();
+         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+         org.apache.arrow.vector.ipc.ArrowFileReader reader = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, alloc)) {
+      VectorSchemaRoot root = reader.getVectorSchemaRoot();
+      Field field = root.getSchema().findField("values");
+      if (field == null || !(field.getType() instanceof ArrowType.FixedSizeList list)) {
+        throw new IOException(file.getFileName() + " is not a Voxelflow matrix (no fixed-size-list column 'values')");
+      }
+      int n = list.getListSize();
+      float[] row = new float[n];
+      int index = 0;
+      while (reader.loadNextBatch()) {
+        FixedSizeListVector values = (FixedSizeListVector) root.getVector("values");
+        var items = (org.apache.arrow.vector.Float4Vector) values.getDataVector();
+        for (int r = 0; r < root.getRowCount(); r++) {
+          items.getDataBuffer().nioBuffer((long) r * n * 4, n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(row);
+          visitor.row(index++, row);
+        }
+      }
+      return n;
+    }
+  }
+
+  /** Reads a whole matrix IPC file into rows (for matrices that fit in memory). */
+  public static float[][] readIpcFile(Path file) throws IOException {
+    List<float[]> rows = new ArrayList<>();
+    forEachRow(file, (i, r) -> rows.add(r.clone()));
+    return rows.toArray(new float[0][]);
+  }
 }

@@ -103,6 +103,10 @@ public final class ArtifactStore implements FlightSource {
       if (!store.exists(PREFIX + sha + ".arrow")) {
         store.putFile(PREFIX + sha + ".arrow", file, MEDIA_TYPE);
       }
+      org.apache.arrow.vector.types.pojo.Field values = schema.findField("values");
+      if (values != null && values.getType() instanceof org.apache.arrow.vector.types.pojo.ArrowType.FixedSizeList list) {
+        a.addShape(list.getListSize()).setDtype("float32"); // a matrix (ArrowMatrices layout): rows × columns
+      }
       Artifact artifact = a.build();
       if (!store.exists(PREFIX + sha + ".json")) {
         store.putBytes(PREFIX + sha + ".json", ProtoJson.print(artifact).getBytes(StandardCharsets.UTF_8), "application/json");
@@ -145,6 +149,31 @@ public final class ArtifactStore implements FlightSource {
         .build();
     store.putBytes(name + ".json", ProtoJson.print(artifact).getBytes(StandardCharsets.UTF_8), "application/json");
     return artifact;
+  }
+
+  /**
+   * The response of an earlier operation stored under {@code responses/{key}.json}: a whole
+   * result (several artifacts and figures) found again by its artifact key. Stored last, after
+   * every artifact it names, so a response that exists is complete.
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends com.google.protobuf.Message> java.util.Optional<T> findResponse(String key, T prototype) {
+    String k = "responses/" + key + ".json";
+    if (!store.exists(k)) {
+      return java.util.Optional.empty();
+    }
+    com.google.protobuf.Message.Builder b = prototype.newBuilderForType();
+    try {
+      ProtoJson.merge(new String(store.getBytes(k), StandardCharsets.UTF_8), b);
+    } catch (InvalidProtocolBufferException e) {
+      return java.util.Optional.empty(); // unreadable (e.g. an older schema): recompute
+    }
+    return java.util.Optional.of((T) b.build());
+  }
+
+  /** Stores a complete operation response under {@code responses/{key}.json} (see {@link #findResponse}). */
+  public void putResponse(String key, com.google.protobuf.Message response) {
+    store.putBytes("responses/" + key + ".json", ProtoJson.print(response).getBytes(StandardCharsets.UTF_8), "application/json");
   }
 
   /** A local, random-access copy of an artifact's bytes (downloaded once, then cached). */

@@ -163,7 +163,7 @@ public final class VoxelwiseBench {
   }
 
   /** Best of 5 single-precision 4096³ GEMMs, in GFLOP/s. */
-  static double sgemmPeak() {
+  public static double sgemmPeak() {
     int n = 4096;
     FloatBuffer a = ByteBuffer.allocateDirect(n * n * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
     FloatBuffer b = ByteBuffer.allocateDirect(n * n * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();

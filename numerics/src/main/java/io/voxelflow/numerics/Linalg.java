@@ -10,7 +10,8 @@ import org.bytedeco.openblas.global.openblas;
 /**
  * Dense double-precision linear algebra through the BLAS and LAPACK that ND4J's CPU backend loads
  * (OpenBLAS via JavaCPP): {@code dgemm}, {@code dsyevd}, {@code dgesdd}, {@code dgetrf}/{@code dgetri},
- * {@code dpotrf}. Row-major throughout ({@link Matrix}). Inputs are never modified.
+ * {@code dpotrf}, {@code dgeqrf}/{@code dorgqr}. Row-major throughout ({@link Matrix}). Inputs are never
+ * modified.
  *
  * <p>Failures of a routine (a singular matrix, no convergence) throw {@link ArithmeticException}
  * naming the routine and LAPACK's {@code info}.
@@ -107,6 +108,79 @@ public final class Linalg {
     return new Matrix(n, n, l);
   }
 
+  /**
+   * Thin (economic) QR decomposition {@code a = Q · R} (LAPACK dgeqrf + dorgqr), as
+   * {@code scipy.linalg.qr(a, mode="economic")}: with {@code k = min(rows, cols)}, Q is rows × k with
+   * orthonormal columns and R is k × cols, upper triangular (trapezoidal when wide).
+   */
+  public static Qr qr(Matrix a) {
+    int m = a.rows();
+    int n = a.cols();
+    int k = Math.min(m, n);
+    if (k == 0) {
+      return new Qr(Matrix.zeros(m, 0), Matrix.zeros(0, n));
+    }
+    double[] f = a.data().clone();
+    double[] tau = new double[k];
+    check("dgeqrf", openblas.LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, m, n, f, n, tau));
+    double[] r = new double[k * n];
+    for (int i = 0; i < k; i++) {
+      System.arraycopy(f, i * n + i, r, i * n + i, n - i);
+    }
+    double[] q = new double[m * k];
+    for (int i = 0; i < m; i++) {
+      System.arraycopy(f, i * n, q, i * k, k);
+    }
+    check("dorgqr", openblas.LAPACKE_dorgqr(LAPACK_ROW_MAJOR, m, k, k, q, k, tau));
+    return new Qr(new Matrix(m, k, q), new Matrix(k, n, r));
+  }
+
+  /**
+   * LU decomposition with partial pivoting {@code a = P · L · U} (LAPACK dgetrf), as
+   * {@code scipy.linalg.lu(a)}: with {@code k = min(rows, cols)}, L is rows × k, unit lower
+   * triangular (trapezoidal when tall), U is k × cols, upper triangular. A singular matrix is
+   * factorised too (U then has a zero on its diagonal), as scipy does; only illegal arguments throw.
+   */
+  public static Lu lu(Matrix a) {
+    int m = a.rows();
+    int n = a.cols();
+    int k = Math.min(m, n);
+    int[] perm = new int[m];
+    for (int i = 0; i < m; i++) {
+      perm[i] = i;
+    }
+    if (k == 0) {
+      return new Lu(perm, Matrix.zeros(m, 0), Matrix.zeros(0, n));
+    }
+    double[] f = a.data().clone();
+    int[] ipiv = new int[k];
+    int info = openblas.LAPACKE_dgetrf(LAPACK_ROW_MAJOR, m, n, f, n, ipiv);
+    if (info < 0) {
+      check("dgetrf", info);
+    }
+    // ipiv: row i was swapped with row ipiv[i] - 1, in order; replaying the swaps on the identity
+    // gives perm with a[perm[i], :] = (L · U)[i, :].
+    for (int i = 0; i < k; i++) {
+      int j = ipiv[i] - 1;
+      int t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+    double[] l = new double[m * k];
+    for (int i = 0; i < m; i++) {
+      int len = Math.min(i, k);
+      System.arraycopy(f, i * n, l, i * k, len);
+      if (i < k) {
+        l[i * k + i] = 1;
+      }
+    }
+    double[] u = new double[k * n];
+    for (int i = 0; i < k; i++) {
+      System.arraycopy(f, i * n + i, u, i * n + i, n - i);
+    }
+    return new Lu(perm, new Matrix(m, k, l), new Matrix(k, n, u));
+  }
+
   private static void check(String routine, int info) {
     if (info != 0) {
       throw new ArithmeticException("LAPACK " + routine + " failed, info = " + info
@@ -144,4 +218,36 @@ public final class Linalg {
    * @param vt right singular vectors as rows, k × cols
    */
   public record Svd(Matrix u, double[] s, Matrix vt) {}
+
+  /**
+   * A thin QR decomposition {@code a = q · r}.
+   *
+   * @param q orthonormal columns, rows × k
+   * @param r upper triangular, k × cols
+   */
+  public record Qr(Matrix q, Matrix r) {}
+
+  /**
+   * An LU decomposition with row pivoting: {@code a[permutation[i], :] = (l · u)[i, :]}, i.e.
+   * {@code a = P · l · u} with {@code P[permutation[i], i] = 1}.
+   *
+   * @param permutation the row of {@code a} each row of {@code l · u} reproduces, length rows
+   * @param l unit lower triangular, rows × k
+   * @param u upper triangular, k × cols
+   */
+  public record Lu(int[] permutation, Matrix l, Matrix u) {
+
+    /**
+     * {@code P · l}, rows × k: the factor {@code scipy.linalg.lu(a, permute_l=True)} returns first,
+     * so that {@code a = permutedL() · u}.
+     */
+    public Matrix permutedL() {
+      int k = l.cols();
+      double[] pl = new double[l.rows() * k];
+      for (int i = 0; i < permutation.length; i++) {
+        System.arraycopy(l.data(), i * k, pl, permutation[i] * k, k);
+      }
+      return new Matrix(l.rows(), k, pl);
+    }
+  }
 }

@@ -362,23 +362,9 @@ public final class MaskCommand implements Command {
 
   /** Writes a non-Arrow artifact's bytes (streamed over Flight) to {@code out}, atomically. */
   static void download(Artifact artifact, Location flight, Path out) throws Exception {
-    Path dir = out.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".download-", ".part");
     try (RootAllocator alloc = new RootAllocator();
-         FlightClient client = FlightClient.builder(alloc, flight).build();
-         FlightStream s = client.getStream(new Ticket(artifact.getFlightTicket().toByteArray()));
-         OutputStream os = Files.newOutputStream(tmp)) {
-      while (s.next()) {
-        VarBinaryVector bytes = (VarBinaryVector) s.getRoot().getVector("bytes");
-        for (int r = 0; r < s.getRoot().getRowCount(); r++) {
-          os.write(bytes.get(r));
-        }
-      }
-    } catch (Exception e) {
-      Files.deleteIfExists(tmp);
-      throw e;
+         FlightClient client = FlightClient.builder(alloc, flight).build()) {
+      io.voxelflow.client.FlightArtifacts.downloadBytes(client, artifact, out);
     }
-    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

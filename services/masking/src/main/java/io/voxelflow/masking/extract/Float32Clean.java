@@ -295,7 +295,7 @@ public final class Float32Clean {
       return;
     }
     switch (strategy) {
-      case ZSCORE_SAMPLE -> {
+      case ZSCORE_SAMPLE, ZSCORE -> {
         float[] mean = columnMeans(x);
         for (float[] row : x) {
           for (int j = 0; j < v; j++) {
@@ -306,7 +306,7 @@ public final class Float32Clean {
         float[] m2 = columnMeans(x);
         float[] ss = sumOfSquaredDeviations(x, m2);
         float[] std = new float[v];
-        float dof = t - 1;
+        float dof = strategy == Signal.Standardize.ZSCORE ? t : t - 1;
         for (int j = 0; j < v; j++) {
           std[j] = (float) Math.sqrt(ss[j] / dof);
           if (std[j] < EPS) {

@@ -91,9 +91,13 @@ public class SignalExtractionService {
   }
 
   /** The mask named by a request: a mask artifact ({@code artifacts/…}) or a stored image. */
-  record MaskRef(String address, Path file, String name) {}
+  public record MaskRef(String address, Path file, String name) {}
 
-  MaskRef mask(String name) {
+  /**
+   * Resolves a mask (or any 3-D image) named by a request: a mask artifact or a stored image, with
+   * its content address (for artifact keys) and a local file.
+   */
+  public MaskRef mask(String name) {
     if (name.isEmpty()) {
       throw new InvalidArgumentException("MASK_REQUIRED",
           "ExtractSignals needs a mask: an artifact from ComputeEpiMask/ComputeMultiEpiMask or a stored mask image");

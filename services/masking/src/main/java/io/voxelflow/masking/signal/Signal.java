@@ -68,6 +68,11 @@ public final class Signal {
     /** {@code 'zscore_sample'}: zero mean, unit sample std (ddof=1); std below eps taken as 1. */
     ZSCORE_SAMPLE,
     /**
+     * {@code 'zscore'} ({@code standardize=True} in nilearn 0.10, what CanICA and DictLearning use):
+     * zero mean, unit population std (ddof=0); std below eps taken as 1.
+     */
+    ZSCORE,
+    /**
      * {@code 'psc'}: percent signal change, {@code (x - mean) / |mean| * 100}; columns whose mean
      * is below eps in magnitude are set to 0 (with a warning).
      */
@@ -292,11 +297,11 @@ public final class Signal {
       return x;
     }
     switch (strategy) {
-      case ZSCORE_SAMPLE -> {
+      case ZSCORE_SAMPLE, ZSCORE -> {
         if (!detrend) {
           subtractColumnMeans(x);
         }
-        divideByStd(x, 1);
+        divideByStd(x, strategy == Standardize.ZSCORE ? 0 : 1);
       }
       case PSC -> {
         double[] mean = columnMeans(x);

@@ -1,0 +1,120 @@
+package io.voxelflow.connectivity.service;
+
+import io.voxelflow.connectivity.voxelwise.EdgeList;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Edge lists as Arrow tables (documented in {@code proto/FLIGHT.md}): columns {@code source: int64},
+ * {@code target: int64}, {@code weight: float32}, one row per undirected edge, {@code source <
+ * target}, sorted by (source, target); batches of {@value #BATCH} rows.
+ */
+public final class EdgeTables {
+  /** Rows per record batch. */
+  public static final int BATCH = 1 << 20;
+
+  private EdgeTables() {}
+
+  /** The edge table schema, with metadata (node count, threshold…). */
+  public static Schema schema(Map<String, String> metadata) {
+    return new Schema(List.of(
+        new Field("source", FieldType.notNullable(new ArrowType.Int(64, true)), null),
+        new Field("target", FieldType.notNullable(new ArrowType.Int(64, true)), null),
+        new Field("weight", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null)),
+        metadata);
+  }
+
+  /** Writes the edges as an Arrow IPC file. */
+  public static void write(Path file, EdgeList edges, Map<String, String> metadata) throws IOException {
+    try (BufferAllocator alloc = new RootAllocator();
+         VectorSchemaRoot root = VectorSchemaRoot.create(schema(metadata), alloc);
+         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+             StandardOpenOption.WRITE);
+         ArrowFileWriter w = new ArrowFileWriter(root, null, ch)) {
+      w.start();
+      BigIntVector s = (BigIntVector) root.getVector("source");
+      BigIntVector t = (BigIntVector) root.getVector("target");
+      Float4Vector wt = (Float4Vector) root.getVector("weight");
+      int n = edges.size();
+      for (int from = 0; from < n || (from == 0 && n == 0); from += BATCH) {
+        int m = Math.min(BATCH, n - from);
+        s.allocateNew(m);
+        t.allocateNew(m);
+        wt.allocateNew(m);
+        for (int e = 0; e < m; e++) {
+          s.set(e, edges.source(from + e));
+          t.set(e, edges.target(from + e));
+          wt.set(e, edges.weight(from + e));
+        }
+        root.setRowCount(m);
+        w.writeBatch();
+        if (n == 0) {
+          break;
+        }
+      }
+      w.end();
+    }
+  }
+
+  /** Reads an edge table (this schema) back; node indices must fit an int. */
+  public static EdgeList read(Path file) throws IOException {
+    try (BufferAllocator alloc = new RootAllocator();
+         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+         ArrowFileReader r = new ArrowFileReader(ch, alloc)) {
+      VectorSchemaRoot root = r.getVectorSchemaRoot();
+      Schema sc = root.getSchema();
+      if (sc.findField("source") == null || sc.findField("target") == null || sc.findField("weight") == null) {
+        throw new IOException("not an edge table: columns " + sc.getFields());
+      }
+      EdgeList out = new EdgeList(1024);
+      while (r.loadNextBatch()) {
+        BigIntVector s = (BigIntVector) root.getVector("source");
+        BigIntVector t = (BigIntVector) root.getVector("target");
+        Float4Vector wt = (Float4Vector) root.getVector("weight");
+        for (int e = 0; e < root.getRowCount(); e++) {
+          out.add(Math.toIntExact(s.get(e)), Math.toIntExact(t.get(e)), wt.get(e));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** The node count recorded in an edge table's metadata ({@code voxelflow.nodes}), 0 if absent. */
+  public static int nodeCount(Path file) throws IOException {
+    try (BufferAllocator alloc = new RootAllocator();
+         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+         ArrowFileReader r = new ArrowFileReader(ch, alloc)) {
+      String n = r.getVectorSchemaRoot().getSchema().getCustomMetadata().get("voxelflow.nodes");
+      return n == null ? 0 : Integer.parseInt(n);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** Whether a file is an edge table (by schema). */
+  public static boolean isEdgeTable(Path file) {
+    try (BufferAllocator alloc = new RootAllocator();
+         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+         ArrowFileReader r = new ArrowFileReader(ch, alloc)) {
+      return r.getVectorSchemaRoot().getSchema().findField("source") != null;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+}
