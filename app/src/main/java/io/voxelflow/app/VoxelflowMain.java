@@ -7,6 +7,8 @@ import io.voxelflow.app.cli.CliIo;
 import io.voxelflow.app.cli.Command;
 import io.voxelflow.app.cli.DemoCommand;
 import io.voxelflow.app.cli.IngestCommand;
+import io.voxelflow.app.cli.ConnectivityCommand;
+import io.voxelflow.app.cli.GraphCommand;
 import io.voxelflow.app.cli.MaskCommand;
 import io.voxelflow.app.cli.SimulateCommand;
 import io.voxelflow.app.cli.NiftiInfoCommand;

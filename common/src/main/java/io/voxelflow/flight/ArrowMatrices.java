@@ -134,7 +134,7 @@ public final class ArrowMatrices {
     List<float[]> out = new ArrayList<>();
     while (s.next()) {
       VectorSchemaRoot root = s.getRoot();
-      FixedSizeListVector values = (FixedSizeListVector) (root.getSchema().findField("values") != null
+      FixedSizeListVector values = (FixedSizeListVector) (root.getSchema().getFields().stream().anyMatch(x -> x.getName().equals("values"))
           ? root.getVector("values") : root.getVector("voxels"));
       var items = (org.apache.arrow.vector.Float4Vector) values.getDataVector();
       int n = values.getListSize();
@@ -162,7 +162,7 @@ public final class ArrowMatrices {
          FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
          org.apache.arrow.vector.ipc.ArrowFileReader reader = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, alloc)) {
       VectorSchemaRoot root = reader.getVectorSchemaRoot();
-      Field field = root.getSchema().findField("values");
+      Field field = root.getSchema().getFields().stream().filter(x -> x.getName().equals("values")).findFirst().orElse(null);
       if (field == null || !(field.getType() instanceof ArrowType.FixedSizeList list)) {
         throw new IOException(file.getFileName() + " is not a Voxelflow matrix (no fixed-size-list column 'values')");
       }

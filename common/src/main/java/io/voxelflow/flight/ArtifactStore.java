@@ -103,7 +103,8 @@ public final class ArtifactStore implements FlightSource {
       if (!store.exists(PREFIX + sha + ".arrow")) {
         store.putFile(PREFIX + sha + ".arrow", file, MEDIA_TYPE);
       }
-      org.apache.arrow.vector.types.pojo.Field values = schema.findField("values");
+      org.apache.arrow.vector.types.pojo.Field values = schema.getFields().stream()
+          .filter(f -> f.getName().equals("values")).findFirst().orElse(null);
       if (values != null && values.getType() instanceof org.apache.arrow.vector.types.pojo.ArrowType.FixedSizeList list) {
         a.addShape(list.getListSize()).setDtype("float32"); // a matrix (ArrowMatrices layout): rows × columns
       }

@@ -120,7 +120,7 @@ public final class GraphCommand implements Command {
       try (BufferedWriter w = Files.newBufferedWriter(global)) {
         w.write("metric\tvalue\n");
         for (GlobalMetric m : r.getGlobalMetricsList()) {
-          String name = m.getMetric().name().substring("METRIC_".length()).toLowerCase(Locale.ROOT);
+          String name = m.getName();
           w.write(name + "\t" + m.getValue() + "\n");
           g.put(name, m.getValue());
         }

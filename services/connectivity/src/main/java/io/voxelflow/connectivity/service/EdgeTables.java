@@ -79,7 +79,7 @@ public final class EdgeTables {
          ArrowFileReader r = new ArrowFileReader(ch, alloc)) {
       VectorSchemaRoot root = r.getVectorSchemaRoot();
       Schema sc = root.getSchema();
-      if (sc.findField("source") == null || sc.findField("target") == null || sc.findField("weight") == null) {
+      if (!hasFields(sc, "source", "target", "weight")) {
         throw new IOException("not an edge table: columns " + sc.getFields());
       }
       EdgeList out = new EdgeList(1024);
@@ -93,6 +93,15 @@ public final class EdgeTables {
       }
       return out;
     }
+  }
+
+  private static boolean hasFields(Schema s, String... names) {
+    for (String n : names) {
+      if (s.getFields().stream().noneMatch(f -> f.getName().equals(n))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The node count recorded in an edge table's metadata ({@code voxelflow.nodes}), 0 if absent. */
@@ -112,7 +121,7 @@ public final class EdgeTables {
     try (BufferAllocator alloc = new RootAllocator();
          FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
          ArrowFileReader r = new ArrowFileReader(ch, alloc)) {
-      return r.getVectorSchemaRoot().getSchema().findField("source") != null;
+      return hasFields(r.getVectorSchemaRoot().getSchema(), "source", "target", "weight");
     } catch (IOException | RuntimeException e) {
       return false;
     }
