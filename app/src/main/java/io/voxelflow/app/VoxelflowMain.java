@@ -5,6 +5,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import io.voxelflow.app.cli.Cli;
 import io.voxelflow.app.cli.CliIo;
 import io.voxelflow.app.cli.Command;
+import io.voxelflow.app.cli.DecomposeCommand;
 import io.voxelflow.app.cli.DemoCommand;
 import io.voxelflow.app.cli.IngestCommand;
 import io.voxelflow.app.cli.ConnectivityCommand;
@@ -33,6 +34,7 @@ public class VoxelflowMain implements QuarkusApplication {
         new MaskCommand(),
         new ConnectivityCommand(),
         new GraphCommand(),
+        new DecomposeCommand(),
         new ServeCommand(),
         new OperationsCommand());
   }
