@@ -53,11 +53,16 @@ class AllInOneTest {
     assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.newBuilder().setService("").build()).getStatus());
     assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.newBuilder()
         .setService(OperationsServiceGrpc.SERVICE_NAME).build()).getStatus());
+    // Built services (storage configured, LAPACK self-check passed) are SERVING.
+    for (String s : new String[] {"voxelflow.masking.v1alpha1.MaskingService",
+        "voxelflow.connectivity.v1alpha1.ConnectivityService", "voxelflow.decomposition.v1alpha1.DecompositionService"}) {
+      assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.newBuilder().setService(s).build()).getStatus(), s);
+    }
     // Services whose issues have not landed are not served, and health says so.
     ServingStatus unbuilt;
     try {
       unbuilt = health.check(HealthCheckRequest.newBuilder()
-          .setService("voxelflow.decomposition.v1alpha1.DecompositionService").build()).getStatus();
+          .setService("voxelflow.training.v1alpha1.TrainingService").build()).getStatus();
     } catch (StatusRuntimeException e) {
       assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
       unbuilt = ServingStatus.UNKNOWN;

@@ -8,28 +8,18 @@ import io.voxelflow.api.decomposition.v1alpha1.DecomposeResponse;
 import io.voxelflow.api.decomposition.v1alpha1.DecompositionServiceGrpc;
 import io.voxelflow.api.types.v1.Artifact;
 import io.voxelflow.api.types.v1.Provenance;
-import io.voxelflow.decomposition.canica.CanIca;
-import io.voxelflow.decomposition.canica.CanIcaOptions;
-import io.voxelflow.decomposition.canica.CanIcaResult;
 import io.voxelflow.decomposition.canica.Threshold;
 import io.voxelflow.decomposition.dictlearning.DictLearning;
 import io.voxelflow.decomposition.dictlearning.DictLearningParameters;
-import io.voxelflow.decomposition.dictlearning.DictLearningResult;
-import io.voxelflow.decomposition.pca.IncrementalPca;
-import io.voxelflow.decomposition.pca.Pca;
-import io.voxelflow.decomposition.pca.PcaResult;
-import io.voxelflow.error.FailedPreconditionException;
 import io.voxelflow.error.InvalidArgumentException;
 import io.voxelflow.flight.ArrowMatrices;
 import io.voxelflow.flight.ArtifactStore;
 import io.voxelflow.flight.FlightEndpoint;
+import io.voxelflow.decomposition.pipeline.GroupDecomposition;
 import io.voxelflow.masking.extract.MaskedSignals;
 import io.voxelflow.masking.mask.BinaryMask;
-import io.voxelflow.masking.mask.EpiMaskOptions;
 import io.voxelflow.masking.mask.Masking;
 import io.voxelflow.masking.service.SignalExtractionService;
-import io.voxelflow.masking.signal.CleanOptions;
-import io.voxelflow.masking.signal.Signal;
 import io.voxelflow.nifti.NiftiImage;
 import io.voxelflow.npy.Npy;
 import io.voxelflow.numerics.Matrix;
@@ -49,7 +39,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -216,36 +205,22 @@ public class DecompositionService {
       return cached.get();
     }
     String pj = params.toString();
-    ctx.progress(0.01, "checking images");
-    long[] grid = checkImages(images);
-    // 1. the mask
+    List<Path> files = images.stream().map(SignalExtractionService.MaskRef::file).toList();
     BinaryMask mask;
-    Artifact maskArtifact;
+    Artifact maskArtifact = null;
     if (maskRef.isPresent()) {
       try (NiftiImage m = NiftiImage.open(maskRef.get().file())) {
         mask = Masking.loadMask(m, true);
       }
-      maskArtifact = maskRef.get().name().startsWith(ArtifactStore.PREFIX) ? artifacts().get(maskRef.get().name()) : null;
-    } else {
-      ctx.progress(0.02, "computing the multi-subject EPI mask");
-      List<NiftiImage> open = new ArrayList<>();
-      try {
-        for (var i : images) {
-          open.add(NiftiImage.open(i.file()));
-        }
-        mask = Masking.computeMultiEpiMask(open, EpiMaskOptions.defaults(), 0.5);
-      } finally {
-        open.forEach(NiftiImage::close);
+      if (maskRef.get().name().startsWith(ArtifactStore.PREFIX)) {
+        maskArtifact = artifacts().get(maskRef.get().name());
       }
-      maskArtifact = null;
+    } else {
+      ctx.progress(0.01, "computing the multi-subject EPI mask");
+      mask = GroupDecomposition.multiEpiMask(files);
     }
-    if (mask.count() == 0) {
-      throw new FailedPreconditionException("EMPTY_MASK", "the mask leaves no voxel: nothing to decompose");
-    }
-    if (mask.x() != grid[0] || mask.y() != grid[1] || mask.z() != grid[2]) {
-      throw new InvalidArgumentException("GRID_MISMATCH", "the mask (" + mask.x() + "x" + mask.y() + "x" + mask.z()
-          + ") is not on the images' grid (" + grid[0] + "x" + grid[1] + "x" + grid[2] + ")");
-    }
+    GroupDecomposition.Settings s = settings(plan);
+    GroupDecomposition.check(files, mask, s);
     if (maskArtifact == null) {
       Path f = Files.createTempFile(storage.scratchDir(), "mask-", ".nii.gz");
       Files.delete(f);
@@ -253,54 +228,57 @@ public class DecompositionService {
       maskArtifact = store(sub(key, "mask"), f, ".nii.gz", "application/x-nifti-gz",
           List.of((long) mask.x(), (long) mask.y(), (long) mask.z(), (long) mask.count()), "uint8", pj, images);
     }
-    int v = mask.count();
-    int k = plan.k();
-    if (plan.method() != DecomposeRequest.Method.METHOD_PCA && k > grid[3]) {
-      throw new InvalidArgumentException("TOO_MANY_COMPONENTS", k + " components, but the shortest image has "
-          + grid[3] + " time points: each subject is reduced to n_components time series").with("n_components", k)
-          .with("time_points", grid[3]);
-    }
-    if (k > v) {
-      throw new InvalidArgumentException("TOO_MANY_COMPONENTS", k + " components, but the mask has " + v + " voxels")
-          .with("n_components", k).with("voxels", v);
-    }
-    CleanOptions clean = plan.clean()
-        ? CleanOptions.builder().detrend(true).standardize(Signal.Standardize.ZSCORE).build() : null;
+    String maskAddress = maskArtifact.getName() + "@" + maskArtifact.getSha256();
+    ObjectNode rp = JSON.createObjectNode().put("n_components", plan.k()).put("seed", plan.seed())
+        .put("cleaning", plan.clean()).put("smoothing_fwhm_mm", String.valueOf(plan.fwhm()));
+    GroupDecomposition.ReductionCache cache = new GroupDecomposition.ReductionCache() {
+      String key(int i) {
+        return Addresses.artifactKey("decomposition_subject_reduction", List.of(images.get(i).address(), maskAddress), rp,
+            ALGORITHM_VERSION);
+      }
+
+      @Override
+      public Optional<Matrix> find(int i) throws IOException {
+        Optional<Artifact> done = artifacts().find(key(i));
+        if (done.isEmpty()) {
+          return Optional.empty();
+        }
+        Npy.NpyArray a = Npy.read(artifacts().localFile(done.get()));
+        return Optional.of(new Matrix((int) a.shape()[0], (int) a.shape()[1], a.toDoubleArray()));
+      }
+
+      @Override
+      public void put(int i, Matrix reduced) throws IOException {
+        storeNpy(key(i), reduced, rp.toString(), List.of(images.get(i)));
+      }
+    };
     Path scratch = Files.createTempDirectory(storage.scratchDir(), "decompose-");
     try {
-      Subjects subjects = new Subjects(images, mask, plan, clean, scratch, key, pj);
-      DecomposeResponse.Builder resp = DecomposeResponse.newBuilder().setMask(maskArtifact).setVoxelCount(v);
-      Matrix components;
-      if (plan.method() == DecomposeRequest.Method.METHOD_PCA) {
-        components = pca(subjects, plan, resp, ctx);
-      } else {
-        List<Matrix> reduced = subjects.reduceAll(ctx, 0.05, 0.6);
-        ctx.progress(0.6, "group " + (plan.method() == DecomposeRequest.Method.METHOD_CANICA ? "CanICA" : "CanICA initialisation"));
-        CanIcaOptions o = new CanIcaOptions(k, plan.doCca(), plan.threshold(), plan.nInit(), plan.seed(),
-            CanIcaOptions.defaults(k, plan.seed()).maxIter(), CanIcaOptions.defaults(k, plan.seed()).tol());
-        if (plan.method() == DecomposeRequest.Method.METHOD_CANICA) {
-          CanIcaResult r = CanIca.fitReduced(reduced, o);
-          components = r.components();
-          resp.putDetails("chosen_run", String.valueOf(r.chosenRun())).putDetails("fastica_converged", String.valueOf(r.converged()))
-              .putDetails("fastica_iterations", String.valueOf(r.iterations()))
-              .putDetails("threshold_value", String.valueOf(r.thresholdValue()));
-        } else {
-          // nilearn's DictLearning._init_dict: CanICA on the same reductions, one run, threshold = n_components
-          CanIcaResult init = CanIca.fitReduced(reduced, o.withThreshold(Threshold.ratio(k)).withNInit(1));
-          ctx.progress(0.7, "online dictionary learning");
-          DictLearningResult r = DictLearning.fit(DictLearning.stackReductions(reduced), init.components(), plan.dict());
-          components = r.components();
-          resp.putDetails("dictionary_steps", String.valueOf(r.steps()));
-        }
+      GroupDecomposition.Result r = new GroupDecomposition(pool(), scratch).run(files, mask, s, cache,
+          new GroupDecomposition.Progress() {
+            @Override
+            public void progress(double fraction, String step) {
+              ctx.progress(fraction, step);
+            }
+
+            @Override
+            public void checkCancelled() {
+              ctx.checkCancelled();
+            }
+          });
+      DecomposeResponse.Builder resp = DecomposeResponse.newBuilder().setMask(maskArtifact).setVoxelCount(mask.count())
+          .putAllDetails(r.details());
+      for (double x : r.explainedVariance()) {
+        resp.addExplainedVariance(x);
       }
-      ctx.progress(0.85, "time courses");
+      for (double x : r.explainedVarianceRatio()) {
+        resp.addExplainedVarianceRatio(x);
+      }
+      ctx.progress(0.98, "storing results");
       for (int i = 0; i < images.size(); i++) {
-        ctx.checkCancelled();
-        Matrix data = subjects.data(i);
-        Matrix tc = CanIca.timeCourses(data, components);
-        resp.addTimeCourses(storeMatrix(sub(key, "time-courses-" + i), tc, pj, List.of(images.get(i))));
+        resp.addTimeCourses(storeMatrix(sub(key, "time-courses-" + i), r.timeCourses().get(i), pj, List.of(images.get(i))));
       }
-      ctx.progress(0.95, "writing components");
+      Matrix components = r.components();
       double[][] rows = new double[components.rows()][];
       for (int c = 0; c < rows.length; c++) {
         rows[c] = components.row(c);
@@ -310,201 +288,23 @@ public class DecompositionService {
       resp.setComponentsImage(store(sub(key, "components-image"), img, ".nii.gz", "application/x-nifti-gz",
           List.of((long) mask.x(), (long) mask.y(), (long) mask.z(), (long) components.rows()), "float32", pj, images));
       resp.setComponents(storeMatrix(sub(key, "components"), components, pj, images));
-      DecomposeResponse r = resp.build();
-      artifacts().putResponse(key, r);
-      return r;
+      DecomposeResponse out = resp.build();
+      artifacts().putResponse(key, out);
+      return out;
     } finally {
       deleteTree(scratch);
     }
   }
 
-  /** PCA of the stacked subjects: exact/randomized in memory, or incremental when they do not fit. */
-  Matrix pca(Subjects subjects, Plan plan, DecomposeResponse.Builder resp, OperationContext ctx) throws Exception {
+  GroupDecomposition.Settings settings(Plan p) {
+    GroupDecomposition.Method m = switch (p.method()) {
+      case METHOD_CANICA -> GroupDecomposition.Method.CANICA;
+      case METHOD_DICT_LEARNING -> GroupDecomposition.Method.DICT_LEARNING;
+      default -> GroupDecomposition.Method.PCA;
+    };
     long budget = inMemoryLimitBytes > 0 ? inMemoryLimitBytes : Runtime.getRuntime().maxMemory() / 4;
-    long bytes = (long) subjects.totalTimePoints() * subjects.mask.count() * 8;
-    PcaResult r;
-    if (bytes <= budget) {
-      subjects.extractAll(ctx, 0.05, 0.5);
-      List<Matrix> all = new ArrayList<>();
-      for (int i = 0; i < subjects.count(); i++) {
-        all.add(subjects.data(i));
-      }
-      ctx.progress(0.5, "PCA of " + bytes / (1 << 20) + " MiB");
-      r = Pca.fit(DictLearning.stackReductions(all), plan.k(), Pca.Solver.AUTO, plan.seed());
-      resp.putDetails("solver", r.solver().name().toLowerCase(java.util.Locale.ROOT)).putDetails("incremental", "false");
-    } else {
-      subjects.extractAll(ctx, 0.05, 0.4);
-      IncrementalPca inc = new IncrementalPca(plan.k());
-      for (int i = 0; i < subjects.count(); i++) {
-        ctx.units(i, subjects.count(), "incremental PCA, subject " + (i + 1));
-        inc.partialFit(subjects.data(i));
-      }
-      r = inc.result();
-      resp.putDetails("solver", "incremental").putDetails("incremental", "true")
-          .putDetails("data_bytes", String.valueOf(bytes)).putDetails("in_memory_limit_bytes", String.valueOf(budget));
-    }
-    for (double x : r.explainedVariance()) {
-      resp.addExplainedVariance(x);
-    }
-    for (double x : r.explainedVarianceRatio()) {
-      resp.addExplainedVarianceRatio(x);
-    }
-    return r.components();
-  }
-
-  /**
-   * The subjects' masked, cleaned data (kept in scratch files as float32 so the heap holds one or
-   * two subjects at a time) and their stored reductions.
-   */
-  final class Subjects {
-    final List<SignalExtractionService.MaskRef> images;
-    final BinaryMask mask;
-    final Plan plan;
-    final CleanOptions clean;
-    final Path scratch;
-    final String key;
-    final String pj;
-    final int[] timePoints;
-
-    Subjects(List<SignalExtractionService.MaskRef> images, BinaryMask mask, Plan plan, CleanOptions clean, Path scratch,
-        String key, String pj) {
-      this.images = images;
-      this.mask = mask;
-      this.plan = plan;
-      this.clean = clean;
-      this.scratch = scratch;
-      this.key = key;
-      this.pj = pj;
-      this.timePoints = new int[images.size()];
-    }
-
-    int count() {
-      return images.size();
-    }
-
-    long totalTimePoints() throws IOException {
-      long t = 0;
-      for (var i : images) {
-        try (NiftiImage img = NiftiImage.open(i.file())) {
-          t += img.volumeCount();
-        }
-      }
-      return t;
-    }
-
-    Path file(int i) {
-      return scratch.resolve("subject-" + i + ".npy");
-    }
-
-    /** Masks, smooths and cleans subject i into its scratch file (once). */
-    void extract(int i) throws IOException {
-      if (Files.exists(file(i))) {
-        return;
-      }
-      float[][] x;
-      try (NiftiImage img = NiftiImage.open(images.get(i).file())) {
-        x = MaskedSignals.extractFloat32(img, mask, plan.fwhm(), clean);
-      }
-      float[] flat = new float[x.length * x[0].length];
-      for (int t = 0; t < x.length; t++) {
-        System.arraycopy(x[t], 0, flat, t * x[0].length, x[0].length);
-      }
-      Path tmp = Files.createTempFile(scratch, "subject-", ".part");
-      Npy.write(tmp, flat, x.length, x[0].length);
-      Files.move(tmp, file(i), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** Subject i's masked, cleaned data, time × voxels. */
-    Matrix data(int i) throws IOException {
-      extract(i);
-      Npy.NpyArray a = Npy.read(file(i));
-      return new Matrix((int) a.shape()[0], (int) a.shape()[1], a.toDoubleArray());
-    }
-
-    void extractAll(OperationContext ctx, double from, double to) throws Exception {
-      forEach(ctx, from, to, "masking and cleaning", i -> {
-        extract(i);
-        return null;
-      });
-    }
-
-    /** Each subject's reduction: the stored one (a resumed run) or computed and stored. */
-    List<Matrix> reduceAll(OperationContext ctx, double from, double to) throws Exception {
-      ObjectNode rp = JSON.createObjectNode().put("n_components", plan.k()).put("seed", plan.seed())
-          .put("cleaning", plan.clean());
-      if (plan.fwhm() != null) {
-        rp.put("smoothing_fwhm_mm", plan.fwhm());
-      }
-      return forEach(ctx, from, to, "masking, cleaning and reducing", i -> {
-        String rk = Addresses.artifactKey("decomposition_subject_reduction",
-            List.of(images.get(i).address(), Addresses.sha256Hex(key + "/mask")), rp, ALGORITHM_VERSION);
-        Optional<Artifact> done = artifacts().find(rk);
-        if (done.isPresent()) {
-          Npy.NpyArray a = Npy.read(artifacts().localFile(done.get()));
-          return new Matrix((int) a.shape()[0], (int) a.shape()[1], a.toDoubleArray());
-        }
-        Matrix r = CanIca.reduceSubject(data(i), plan.k(), plan.seed());
-        storeNpy(rk, r, rp.toString(), List.of(images.get(i)));
-        return r;
-      });
-    }
-
-    <T> List<T> forEach(OperationContext ctx, double from, double to, String what, SubjectTask<T> task) throws Exception {
-      int n = images.size();
-      AtomicInteger done = new AtomicInteger();
-      List<Future<T>> fs = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        int s = i;
-        fs.add(pool().submit(() -> {
-          ctx.checkCancelled();
-          T out = task.run(s);
-          int d = done.incrementAndGet();
-          ctx.progress(from + (to - from) * d / n, what + ": " + d + "/" + n + " subjects");
-          return out;
-        }));
-      }
-      List<T> out = new ArrayList<>();
-      try {
-        for (Future<T> f : fs) {
-          out.add(f.get());
-        }
-      } catch (java.util.concurrent.ExecutionException e) {
-        fs.forEach(f -> f.cancel(true));
-        if (e.getCause() instanceof Exception ex) {
-          throw ex;
-        }
-        throw e;
-      }
-      return out;
-    }
-  }
-
-  @FunctionalInterface
-  interface SubjectTask<T> {
-    T run(int subject) throws Exception;
-  }
-
-  /** Checks the images are 4-D on one grid; returns (x, y, z, min time points, count). */
-  static long[] checkImages(List<SignalExtractionService.MaskRef> images) {
-    long[] grid = null;
-    long minT = Long.MAX_VALUE;
-    for (var i : images) {
-      try (NiftiImage img = NiftiImage.open(i.file())) {
-        long[] s = img.header().shape();
-        if (s.length < 4 || s[3] < 2) {
-          throw new InvalidArgumentException("NOT_4D", i.name() + " has shape " + java.util.Arrays.toString(s)
-              + "; a decomposition needs 4-D time series");
-        }
-        if (grid == null) {
-          grid = new long[] {s[0], s[1], s[2]};
-        } else if (grid[0] != s[0] || grid[1] != s[1] || grid[2] != s[2]) {
-          throw new InvalidArgumentException("GRID_MISMATCH", i.name() + " (" + s[0] + "x" + s[1] + "x" + s[2]
-              + ") is not on the first image's grid (" + grid[0] + "x" + grid[1] + "x" + grid[2] + ")");
-        }
-        minT = Math.min(minT, s[3]);
-      }
-    }
-    return new long[] {grid[0], grid[1], grid[2], minT, images.size()};
+    return new GroupDecomposition.Settings(m, p.k(), p.seed(), p.fwhm(), p.clean(), p.threshold(), p.nInit(), p.doCca(),
+        p.dict(), budget);
   }
 
   static String sub(String key, String output) {

@@ -1,0 +1,357 @@
+package io.voxelflow.decomposition.pipeline;
+
+import io.voxelflow.decomposition.canica.CanIca;
+import io.voxelflow.decomposition.canica.CanIcaOptions;
+import io.voxelflow.decomposition.canica.CanIcaResult;
+import io.voxelflow.decomposition.canica.Threshold;
+import io.voxelflow.decomposition.dictlearning.DictLearning;
+import io.voxelflow.decomposition.dictlearning.DictLearningParameters;
+import io.voxelflow.decomposition.dictlearning.DictLearningResult;
+import io.voxelflow.decomposition.pca.IncrementalPca;
+import io.voxelflow.decomposition.pca.Pca;
+import io.voxelflow.decomposition.pca.PcaResult;
+import io.voxelflow.error.FailedPreconditionException;
+import io.voxelflow.error.InvalidArgumentException;
+import io.voxelflow.masking.extract.MaskedSignals;
+import io.voxelflow.masking.mask.BinaryMask;
+import io.voxelflow.masking.mask.EpiMaskOptions;
+import io.voxelflow.masking.mask.Masking;
+import io.voxelflow.masking.signal.CleanOptions;
+import io.voxelflow.masking.signal.Signal;
+import io.voxelflow.nifti.NiftiImage;
+import io.voxelflow.npy.Npy;
+import io.voxelflow.numerics.Matrix;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A group decomposition of several subjects' 4-D images, as nilearn 0.10.4's CanICA, DictLearning
+ * or PCA-of-stacked-subjects. Subjects' masked data live in scratch files (float32), so the heap
+ * holds about one subject per worker; per-subject steps run on the given executor.
+ */
+public final class GroupDecomposition {
+
+  /** The algorithms. */
+  public enum Method {
+    CANICA, DICT_LEARNING, PCA
+  }
+
+  /**
+   * What to compute.
+   *
+   * @param method the algorithm
+   * @param nComponents number of components
+   * @param seed seed of every random step
+   * @param smoothingFwhmMm Gaussian smoothing, or null
+   * @param clean detrend and z-score (population std) each voxel series, as nilearn's defaults
+   * @param threshold CanICA's map thresholding
+   * @param nInit CanICA's FastICA restarts
+   * @param doCca CanICA's canonical correlation normalisation
+   * @param dict DictLearning's parameters
+   * @param inMemoryLimitBytes PCA of stacked data larger than this (float64) is incremental
+   */
+  public record Settings(Method method, int nComponents, long seed, Double smoothingFwhmMm, boolean clean,
+      Threshold threshold, int nInit, boolean doCca, DictLearningParameters dict, long inMemoryLimitBytes) {}
+
+  /** Where finished subject reductions are kept, so a rerun after a crash skips them. */
+  public interface ReductionCache {
+    Optional<Matrix> find(int subject) throws IOException;
+
+    void put(int subject, Matrix reduced) throws IOException;
+
+    /** No caching. */
+    static ReductionCache none() {
+      return new ReductionCache() {
+        @Override
+        public Optional<Matrix> find(int subject) {
+          return Optional.empty();
+        }
+
+        @Override
+        public void put(int subject, Matrix reduced) {}
+      };
+    }
+  }
+
+  /** Progress and cancellation. */
+  public interface Progress {
+    void progress(double fraction, String step);
+
+    default void checkCancelled() {}
+  }
+
+  /**
+   * The result.
+   *
+   * @param components n_components × mask voxels
+   * @param timeCourses per subject, time × n_components
+   * @param explainedVariance PCA only (else empty)
+   * @param explainedVarianceRatio PCA only (else empty)
+   * @param details how it was computed (solver, chosen run, convergence…)
+   */
+  public record Result(Matrix components, List<Matrix> timeCourses, double[] explainedVariance,
+      double[] explainedVarianceRatio, Map<String, String> details) {}
+
+  private final ExecutorService pool;
+  private final Path scratch;
+
+  /**
+   * @param pool runs per-subject work; its threads need stacks of several MiB (OpenBLAS's LAPACK)
+   * @param scratch a private directory for the subjects' masked data (deleted by the caller)
+   */
+  public GroupDecomposition(ExecutorService pool, Path scratch) {
+    this.pool = pool;
+    this.scratch = scratch;
+  }
+
+  /** nilearn's default mask for a decomposition: {@code compute_multi_epi_mask} with its defaults. */
+  public static BinaryMask multiEpiMask(List<Path> images) {
+    List<NiftiImage> open = new ArrayList<>();
+    try {
+      for (Path p : images) {
+        open.add(NiftiImage.open(p));
+      }
+      return Masking.computeMultiEpiMask(open, EpiMaskOptions.defaults(), 0.5);
+    } finally {
+      open.forEach(NiftiImage::close);
+    }
+  }
+
+  /**
+   * Checks that the images are 4-D, on one grid with the mask, and that n_components fits;
+   * returns the smallest number of time points.
+   */
+  public static long check(List<Path> images, BinaryMask mask, Settings s) {
+    long minT = Long.MAX_VALUE;
+    for (Path p : images) {
+      try (NiftiImage img = NiftiImage.open(p)) {
+        long[] sh = img.header().shape();
+        if (sh.length < 4 || sh[3] < 2) {
+          throw new InvalidArgumentException("NOT_4D", p.getFileName() + " has shape " + java.util.Arrays.toString(sh)
+              + "; a decomposition needs 4-D time series");
+        }
+        if (sh[0] != mask.x() || sh[1] != mask.y() || sh[2] != mask.z()) {
+          throw new InvalidArgumentException("GRID_MISMATCH", p.getFileName() + " (" + sh[0] + "x" + sh[1] + "x" + sh[2]
+              + ") is not on the mask's grid (" + mask.x() + "x" + mask.y() + "x" + mask.z() + ")");
+        }
+        minT = Math.min(minT, sh[3]);
+      }
+    }
+    if (mask.count() == 0) {
+      throw new FailedPreconditionException("EMPTY_MASK", "the mask leaves no voxel: nothing to decompose");
+    }
+    int k = s.nComponents();
+    if (s.method() != Method.PCA && k > minT) {
+      throw new InvalidArgumentException("TOO_MANY_COMPONENTS", k + " components, but the shortest image has " + minT
+          + " time points: each subject is reduced to n_components time series").with("n_components", k)
+          .with("time_points", minT);
+    }
+    if (k > mask.count()) {
+      throw new InvalidArgumentException("TOO_MANY_COMPONENTS", k + " components, but the mask has " + mask.count()
+          + " voxels").with("n_components", k).with("voxels", mask.count());
+    }
+    return minT;
+  }
+
+  /** Runs the decomposition. */
+  public Result run(List<Path> images, BinaryMask mask, Settings s, ReductionCache cache, Progress progress)
+      throws Exception {
+    check(images, mask, s);
+    Subjects subjects = new Subjects(images, mask, s);
+    Map<String, String> details = new LinkedHashMap<>();
+    Matrix components;
+    double[] ev = new double[0];
+    double[] evr = new double[0];
+    int k = s.nComponents();
+    if (s.method() == Method.PCA) {
+      PcaResult r = pca(subjects, s, details, progress);
+      components = r.components();
+      ev = r.explainedVariance();
+      evr = r.explainedVarianceRatio();
+    } else {
+      List<Matrix> reduced = subjects.forEach(progress, 0.02, 0.6, "masking, cleaning and reducing", i -> {
+        Optional<Matrix> done = cache.find(i);
+        if (done.isPresent()) {
+          return done.get();
+        }
+        Matrix r = CanIca.reduceSubject(subjects.data(i), k, s.seed());
+        cache.put(i, r);
+        return r;
+      });
+      progress.checkCancelled();
+      CanIcaOptions defaults = CanIcaOptions.defaults(k, s.seed());
+      CanIcaOptions o = new CanIcaOptions(k, s.doCca(), s.threshold(), s.nInit(), s.seed(), defaults.maxIter(), defaults.tol());
+      if (s.method() == Method.CANICA) {
+        progress.progress(0.6, "group CanICA");
+        CanIcaResult r = CanIca.fitReduced(reduced, o);
+        components = r.components();
+        details.put("chosen_run", String.valueOf(r.chosenRun()));
+        details.put("fastica_converged", String.valueOf(r.converged()));
+        details.put("fastica_iterations", String.valueOf(r.iterations()));
+        details.put("threshold_value", String.valueOf(r.thresholdValue()));
+      } else {
+        // nilearn's DictLearning._init_dict: CanICA on the same reductions, one run, threshold = n_components
+        progress.progress(0.6, "CanICA initialisation");
+        CanIcaResult init = CanIca.fitReduced(reduced, o.withThreshold(Threshold.ratio(k)).withNInit(1));
+        progress.progress(0.7, "online dictionary learning");
+        DictLearningResult r = DictLearning.fit(DictLearning.stackReductions(reduced), init.components(), s.dict());
+        components = r.components();
+        details.put("dictionary_steps", String.valueOf(r.steps()));
+      }
+    }
+    progress.progress(0.85, "time courses");
+    Matrix comps = components;
+    List<Matrix> tcs = subjects.forEach(progress, 0.85, 0.98, "time courses",
+        i -> CanIca.timeCourses(subjects.data(i), comps));
+    return new Result(components, tcs, ev, evr, details);
+  }
+
+  /** PCA of the stacked subjects: exact/randomized in memory, or incremental when they do not fit. */
+  private PcaResult pca(Subjects subjects, Settings s, Map<String, String> details, Progress progress) throws Exception {
+    long bytes = subjects.totalTimePoints() * subjects.mask.count() * 8;
+    subjects.forEach(progress, 0.02, 0.4, "masking and cleaning", i -> {
+      subjects.extract(i);
+      return Boolean.TRUE;
+    });
+    PcaResult r;
+    if (bytes <= s.inMemoryLimitBytes()) {
+      List<Matrix> all = new ArrayList<>();
+      for (int i = 0; i < subjects.count(); i++) {
+        all.add(subjects.data(i));
+      }
+      progress.progress(0.5, "PCA of " + (bytes >> 20) + " MiB in memory");
+      r = Pca.fit(DictLearning.stackReductions(all), s.nComponents(), Pca.Solver.AUTO, s.seed());
+      details.put("solver", r.solver().name().toLowerCase(Locale.ROOT));
+      details.put("incremental", "false");
+    } else {
+      IncrementalPca inc = new IncrementalPca(s.nComponents());
+      for (int i = 0; i < subjects.count(); i++) {
+        progress.checkCancelled();
+        progress.progress(0.4 + 0.45 * i / subjects.count(), "incremental PCA, subject " + (i + 1) + "/" + subjects.count());
+        inc.partialFit(subjects.data(i));
+      }
+      r = inc.result();
+      details.put("solver", "incremental");
+      details.put("incremental", "true");
+    }
+    details.put("data_bytes", String.valueOf(bytes));
+    details.put("in_memory_limit_bytes", String.valueOf(s.inMemoryLimitBytes()));
+    return r;
+  }
+
+  /** Per-subject work on the pool. */
+  @FunctionalInterface
+  interface SubjectTask<T> {
+    T run(int subject) throws Exception;
+  }
+
+  /** The subjects' masked, cleaned data, kept in scratch files as float32. */
+  private final class Subjects {
+    final List<Path> images;
+    final BinaryMask mask;
+    final Settings s;
+    final CleanOptions clean;
+    final Object[] locks;
+
+    Subjects(List<Path> images, BinaryMask mask, Settings s) {
+      this.images = images;
+      this.locks = new Object[images.size()];
+      for (int i = 0; i < locks.length; i++) {
+        locks[i] = new Object();
+      }
+      this.mask = mask;
+      this.s = s;
+      this.clean = s.clean() ? CleanOptions.builder().detrend(true).standardize(Signal.Standardize.ZSCORE).build() : null;
+    }
+
+    int count() {
+      return images.size();
+    }
+
+    long totalTimePoints() {
+      long t = 0;
+      for (Path p : images) {
+        try (NiftiImage img = NiftiImage.open(p)) {
+          t += img.volumeCount();
+        }
+      }
+      return t;
+    }
+
+    Path file(int i) {
+      return scratch.resolve("subject-" + i + ".npy");
+    }
+
+    /** Masks, smooths and cleans subject i into its scratch file (once). */
+    void extract(int i) throws IOException {
+      synchronized (locks[i]) {
+        if (!Files.exists(file(i))) {
+          write(i);
+        }
+      }
+    }
+
+    private void write(int i) throws IOException {
+      float[][] x;
+      try (NiftiImage img = NiftiImage.open(images.get(i))) {
+        x = MaskedSignals.extractFloat32(img, mask, s.smoothingFwhmMm(), clean);
+      }
+      int v = x[0].length;
+      float[] flat = new float[x.length * v];
+      for (int t = 0; t < x.length; t++) {
+        System.arraycopy(x[t], 0, flat, t * v, v);
+      }
+      Path tmp = Files.createTempFile(scratch, "subject-", ".part");
+      Npy.write(tmp, flat, x.length, v);
+      Files.move(tmp, file(i), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Subject i's masked, cleaned data, time × voxels. */
+    Matrix data(int i) throws IOException {
+      extract(i);
+      Npy.NpyArray a = Npy.read(file(i));
+      return new Matrix((int) a.shape()[0], (int) a.shape()[1], a.toDoubleArray());
+    }
+
+    <T> List<T> forEach(Progress progress, double from, double to, String what, SubjectTask<T> task) throws Exception {
+      int n = images.size();
+      AtomicInteger done = new AtomicInteger();
+      List<Future<T>> fs = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int subject = i;
+        fs.add(pool.submit(() -> {
+          progress.checkCancelled();
+          T out = task.run(subject);
+          int d = done.incrementAndGet();
+          progress.progress(from + (to - from) * d / n, what + ": " + d + "/" + n + " subjects");
+          return out;
+        }));
+      }
+      List<T> out = new ArrayList<>();
+      try {
+        for (Future<T> f : fs) {
+          out.add(f.get());
+        }
+      } catch (ExecutionException e) {
+        fs.forEach(f -> f.cancel(true));
+        if (e.getCause() instanceof Exception ex) {
+          throw ex;
+        }
+        throw e;
+      }
+      return out;
+    }
+  }
+}
