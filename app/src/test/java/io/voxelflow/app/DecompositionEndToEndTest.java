@@ -42,17 +42,7 @@ class DecompositionEndToEndTest {
   /** The maps of a 4-D image (one per volume) at the voxels of {@code at}, K × voxels. */
   static Matrix maps(Path img, BinaryMask at) {
     try (NiftiImage i = NiftiImage.open(img)) {
-      int k = (int) i.volumeCount();
-      int[] idx = at.cOrderIndices();
-      double[] d = new double[k * idx.length];
-      double[] vol = new double[i.voxelsPerVolume()];
-      for (int c = 0; c < k; c++) {
-        i.readVolume(vol);
-        for (int n = 0; n < idx.length; n++) {
-          d[c * idx.length + n] = vol[idx[n]];
-        }
-      }
-      return new Matrix(k, idx.length, d);
+      return Matrix.of(MaskedSignals.extract(i, at, null, null));
     }
   }
 

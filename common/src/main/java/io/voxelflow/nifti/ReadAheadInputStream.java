@@ -57,8 +57,11 @@ final class ReadAheadInputStream extends InputStream {
             }
             n += r;
           }
-        } catch (IOException e) {
-          error = e;
+        } catch (IOException | RuntimeException e) {
+          if (closed) {
+            return; // the consumer closed the stream under us (e.g. after reading only the header)
+          }
+          error = e instanceof IOException io ? io : new IOException(e);
         }
         if (n > 0) {
           filled.put(new Block(buf, n, null));

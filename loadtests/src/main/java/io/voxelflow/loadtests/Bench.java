@@ -25,8 +25,10 @@ public final class Bench {
       case "masking-large" -> MaskingLargeBench.run();
       case "voxelwise" -> VoxelwiseBench.run();
       case "voxelwise-large" -> VoxelwiseBench.runLarge();
+      case "decomposition" -> DecompositionBench.run();
+      case "decomposition-pca" -> DecompositionBench.runIncrementalPca();
       default -> {
-        System.err.println("unknown suite '" + suite + "'; known: nifti-read, flight, ingest, masking, masking-large, voxelwise, voxelwise-large");
+        System.err.println("unknown suite '" + suite + "'; known: nifti-read, flight, ingest, masking, masking-large, voxelwise, voxelwise-large, decomposition, decomposition-pca");
         System.exit(2);
       }
     }

@@ -42,7 +42,8 @@ public final class DemoCommand implements Command {
   @Override
   public String synopsis() {
     return "demo [--out DIR (default ./demo-output)] [--seed N]\n"
-        + "      simulate a tiny dataset, ingest it, read it back over Arrow Flight, mask and clean it, summarise";
+        + "      simulate a tiny dataset, ingest it, read it back over Arrow Flight, mask and clean it, region and\n"
+        + "      voxelwise connectomes with graph metrics, CanICA networks scored against the planted truth; summarise";
   }
 
   @Override
@@ -104,6 +105,115 @@ public final class DemoCommand implements Command {
     return o;
   }
 
+  /**
+   * The connectivity stage: NiftiLabelsMasker signals with the simulated atlas, nilearn's
+   * correlation ConnectivityMeasure over the subjects, graph metrics of the group mean at 20 %
+   * density, and the voxelwise graph of the first subject under Boubela's adaptive threshold.
+   */
+  static ObjectNode connectivity(ManagedChannel ch, List<Image> images, Path data, ObjectNode masking, Path outDir, int port,
+      CliIo cli) throws Exception {
+    java.nio.file.Files.createDirectories(outDir);
+    String atlas = MaskCommand.imageName(ch, data.resolve(Simulator.TRUTH_DIR).resolve("atlas_labels.nii.gz").toString(), cli);
+    var masking2 = io.voxelflow.api.masking.v1alpha1.MaskingServiceGrpc.newBlockingStub(ch).withDeadlineAfter(120, TimeUnit.SECONDS);
+    var clean = io.voxelflow.api.masking.v1alpha1.SignalCleaning.newBuilder().setDetrend(true)
+        .setStandardize(io.voxelflow.api.masking.v1alpha1.SignalCleaning.Standardize.STANDARDIZE_ZSCORE_SAMPLE)
+        .setLowPassHz(0.1).setHighPassHz(0.01);
+    var labelsReq = io.voxelflow.api.masking.v1alpha1.ExtractLabelsSignalsRequest.newBuilder().setLabelsImage(atlas)
+        .setCleaning(clean);
+    images.forEach(i -> labelsReq.addInputs(io.voxelflow.api.masking.v1alpha1.SignalInput.newBuilder().setImage(i.getName())));
+    var labels = ConnectivityCommand.await(ch, masking2.extractLabelsSignals(labelsReq.build()), "regions", cli).getResponse()
+        .unpack(io.voxelflow.api.masking.v1alpha1.ExtractLabelsSignalsResponse.class);
+    var conn = io.voxelflow.api.connectivity.v1alpha1.ConnectivityServiceGrpc.newBlockingStub(ch)
+        .withDeadlineAfter(120, TimeUnit.SECONDS);
+    var req = io.voxelflow.api.connectivity.v1alpha1.ComputeConnectomeRequest.newBuilder()
+        .setKind(io.voxelflow.api.connectivity.v1alpha1.ComputeConnectomeRequest.Kind.KIND_CORRELATION);
+    labels.getSignalsList().forEach(a -> req.addSignals(a.getName()));
+    var connectome = ConnectivityCommand.await(ch, conn.computeConnectome(req.build()), "connectome", cli).getResponse()
+        .unpack(io.voxelflow.api.connectivity.v1alpha1.ComputeConnectomeResponse.class);
+    var graph = ConnectivityCommand.await(ch, conn.graphMetrics(io.voxelflow.api.connectivity.v1alpha1.GraphMetricsRequest
+        .newBuilder().setGraph(connectome.getMean().getName())
+        .setThreshold(io.voxelflow.api.connectivity.v1alpha1.EdgeThreshold.newBuilder().setDensity(0.2))
+        .addAllMetrics(List.of(io.voxelflow.api.connectivity.v1alpha1.GraphMetricsRequest.Metric.METRIC_DEGREE,
+            io.voxelflow.api.connectivity.v1alpha1.GraphMetricsRequest.Metric.METRIC_CLUSTERING_COEFFICIENT,
+            io.voxelflow.api.connectivity.v1alpha1.GraphMetricsRequest.Metric.METRIC_GLOBAL_EFFICIENCY,
+            io.voxelflow.api.connectivity.v1alpha1.GraphMetricsRequest.Metric.METRIC_MODULARITY)).build()), "graph", cli)
+        .getResponse().unpack(io.voxelflow.api.connectivity.v1alpha1.GraphMetricsResponse.class);
+    // the first subject's cleaned voxel signals (from the masking stage) as a voxelwise graph
+    var extract = io.voxelflow.api.masking.v1alpha1.ExtractSignalsRequest.newBuilder()
+        .setMask(masking.get("mask_artifact").asText()).setSmoothingFwhmMm(6).setCleaning(clean)
+        .addInputs(io.voxelflow.api.masking.v1alpha1.SignalInput.newBuilder().setImage(images.get(0).getName())).build();
+    var signals = ConnectivityCommand.await(ch, masking2.extractSignals(extract), "extract", cli).getResponse()
+        .unpack(io.voxelflow.api.masking.v1alpha1.ExtractSignalsResponse.class);
+    var voxelwise = ConnectivityCommand.await(ch, conn.voxelwiseConnectome(io.voxelflow.api.connectivity.v1alpha1
+        .VoxelwiseConnectomeRequest.newBuilder().setSignals(signals.getSignals(0).getName())
+        .setMask(masking.get("mask_artifact").asText())
+        .setThreshold(io.voxelflow.api.connectivity.v1alpha1.EdgeThreshold.newBuilder().setAdaptive(true)).build()),
+        "voxelwise", cli).getResponse().unpack(io.voxelflow.api.connectivity.v1alpha1.VoxelwiseConnectomeResponse.class);
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    try (BufferAllocator alloc = new RootAllocator();
+         FlightClient client = FlightClient.builder(alloc, Location.forGrpcInsecure("127.0.0.1", port)).build()) {
+      for (int i = 0; i < connectome.getConnectomesCount(); i++) {
+        io.voxelflow.client.FlightArtifacts.downloadBytes(client, connectome.getConnectomes(i),
+            outDir.resolve("sub-" + images.get(i).getEntities().getSubject() + "_correlation.npy"));
+      }
+      io.voxelflow.client.FlightArtifacts.downloadBytes(client, connectome.getMean(), outDir.resolve("group_mean.npy"));
+      Path nodes = outDir.resolve("group_mean_graph.arrow");
+      io.voxelflow.client.FlightArtifacts.downloadArrow(client, graph.getNodeMetrics(), nodes);
+      GraphCommand.writeTsv(nodes, outDir.resolve("group_mean_graph.tsv"));
+      java.nio.file.Files.delete(nodes);
+      io.voxelflow.client.FlightArtifacts.downloadArrow(client, voxelwise.getEdges(), outDir.resolve("voxelwise_edges.arrow"));
+      io.voxelflow.client.FlightArtifacts.downloadBytes(client, voxelwise.getDegreeMap(), outDir.resolve("voxelwise_degree.nii.gz"));
+    }
+    o.put("regions", connectome.getRegionCount());
+    o.put("connectomes", outDir.toString());
+    ObjectNode g = o.putObject("group_graph");
+    graph.getGlobalMetricsList().forEach(m -> g.put(m.getName(), Math.round(m.getValue() * 1e4) / 1e4));
+    ObjectNode v = o.putObject("voxelwise");
+    v.put("nodes", voxelwise.getNodeCount());
+    v.put("edges", voxelwise.getEdgeCount());
+    v.put("adaptive_threshold", voxelwise.getEffectiveThreshold());
+    return o;
+  }
+
+  /** The decomposition stage: CanICA with one component per planted network, scored against them. */
+  static ObjectNode decomposition(ManagedChannel ch, List<Image> images, Path data, Path outDir, int port, CliIo cli)
+      throws Exception {
+    Path truthDir = data.resolve(Simulator.TRUTH_DIR);
+    io.voxelflow.masking.mask.BinaryMask truthMask;
+    try (io.voxelflow.nifti.NiftiImage m = io.voxelflow.nifti.NiftiImage.open(truthDir.resolve("mask.nii.gz"))) {
+      truthMask = io.voxelflow.masking.mask.Masking.loadMask(m, false);
+    }
+    io.voxelflow.numerics.Matrix truth = onGrid(truthDir.resolve("maps.nii.gz"), truthMask);
+    var req = io.voxelflow.api.decomposition.v1alpha1.DecomposeRequest.newBuilder()
+        .setMethod(io.voxelflow.api.decomposition.v1alpha1.DecomposeRequest.Method.METHOD_CANICA)
+        .setNComponents(truth.rows()).setSeed(0);
+    images.forEach(i -> req.addImages(i.getName()));
+    var r = ConnectivityCommand.await(ch, io.voxelflow.api.decomposition.v1alpha1.DecompositionServiceGrpc.newBlockingStub(ch)
+        .withDeadlineAfter(120, TimeUnit.SECONDS).decompose(req.build()), "canica", cli).getResponse()
+        .unpack(io.voxelflow.api.decomposition.v1alpha1.DecomposeResponse.class);
+    java.nio.file.Files.createDirectories(outDir);
+    Path comps = outDir.resolve("components.nii.gz");
+    try (BufferAllocator alloc = new RootAllocator();
+         FlightClient client = FlightClient.builder(alloc, Location.forGrpcInsecure("127.0.0.1", port)).build()) {
+      io.voxelflow.client.FlightArtifacts.downloadBytes(client, r.getComponentsImage(), comps);
+    }
+    var score = io.voxelflow.decomposition.canica.Recovery.match(truth, onGrid(comps, truthMask));
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("components", comps.toString());
+    o.put("n_components", truth.rows());
+    o.put("mask_voxels", r.getVoxelCount());
+    o.put("recovery_mean_abs_r", Math.round(score.mean() * 1000) / 1000.0);
+    o.put("recovery_min_abs_r", Math.round(score.min() * 1000) / 1000.0);
+    return o;
+  }
+
+  /** The volumes of a 4-D image at the voxels of a mask (NiftiMasker without cleaning), volumes × voxels. */
+  static io.voxelflow.numerics.Matrix onGrid(Path img, io.voxelflow.masking.mask.BinaryMask at) {
+    try (io.voxelflow.nifti.NiftiImage i = io.voxelflow.nifti.NiftiImage.open(img)) {
+      return io.voxelflow.numerics.Matrix.of(io.voxelflow.masking.extract.MaskedSignals.extract(i, at, null, null));
+    }
+  }
+
   @Override
   public int run(Args args, CliIo io) throws Exception {
     args.expectPositional(0, "no positional arguments");
@@ -111,10 +221,10 @@ public final class DemoCommand implements Command {
     long seed = args.longOption("seed", 1234);
     long t0 = System.nanoTime();
     Path data = out.resolve("dataset");
-    io.err().println("demo: 1/4 simulating a tiny BIDS dataset into " + data);
+    io.err().println("demo: 1/6 simulating a tiny BIDS dataset into " + data);
     SimulateCommand.simulate(data, SimulationSize.TINY, seed, io);
 
-    io.err().println("demo: 2/4 ingesting it through the gRPC API");
+    io.err().println("demo: 2/6 ingesting it through the gRPC API");
     String id = "demo-seed-" + seed;
     ObjectNode summary = JsonNodeFactory.instance.objectNode();
     ManagedChannel ch = Endpoint.channel(null);
@@ -127,7 +237,7 @@ public final class DemoCommand implements Command {
       List<Image> images = DatasetServiceGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
           .listImages(ListImagesRequest.newBuilder().setParent(dataset.getName() + "/subjects/-").build()).getImagesList();
 
-      io.err().println("demo: 3/4 reading every image back over Arrow Flight");
+      io.err().println("demo: 3/6 reading every image back over Arrow Flight");
       int port = Arc.container().instance(FlightEndpoint.class).get().port();
       ArrayNode arr = summary.putArray("read_back");
       Progress bar = new Progress(io.err(), "flight");
@@ -167,8 +277,15 @@ public final class DemoCommand implements Command {
       summary.put("flight_bytes", bytes);
       summary.put("flight_mb_per_s", Math.round(bytes / 1e6 / Math.max(secs, 1e-9) * 10) / 10.0);
 
-      io.err().println("demo: 4/4 masking: a group EPI mask, then cleaned signals of every subject");
-      summary.set("masking", mask(ch, images, out.resolve("signals"), port, io));
+      io.err().println("demo: 4/6 masking: a group EPI mask, then cleaned signals of every subject");
+      ObjectNode masking = mask(ch, images, out.resolve("signals"), port, io);
+      summary.set("masking", masking);
+
+      io.err().println("demo: 5/6 connectivity: atlas regions -> correlation connectomes -> graph metrics; voxelwise graph");
+      summary.set("connectivity", connectivity(ch, images, data, masking, out.resolve("connectivity"), port, io));
+
+      io.err().println("demo: 6/6 decomposition: CanICA networks, scored against the planted ones");
+      summary.set("decomposition", decomposition(ch, images, data, out.resolve("canica"), port, io));
     } finally {
       Endpoint.close(ch);
     }

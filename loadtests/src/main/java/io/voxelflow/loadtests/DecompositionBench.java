@@ -1,0 +1,187 @@
+package io.voxelflow.loadtests;
+
+import io.voxelflow.decomposition.canica.Recovery;
+import io.voxelflow.decomposition.canica.Threshold;
+import io.voxelflow.decomposition.dictlearning.DictLearningParameters;
+import io.voxelflow.decomposition.pipeline.GroupDecomposition;
+import io.voxelflow.masking.mask.BinaryMask;
+import io.voxelflow.masking.mask.Masking;
+import io.voxelflow.nifti.NiftiImage;
+import io.voxelflow.numerics.Matrix;
+import io.voxelflow.simulate.SimulationConfig;
+import io.voxelflow.simulate.SimulationSize;
+import io.voxelflow.simulate.Simulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * CanICA and DictLearning of the medium simulated set (10 subjects × 61×73×61×300, 10 planted
+ * networks), the whole pipeline from the .nii.gz files (multi-subject EPI mask, smoothing, cleaning,
+ * reductions, group step, time courses) under a heap smaller than the data; recovery of the planted
+ * networks; and, when {@code VOXELFLOW_NILEARN} names a nilearn 0.10.4 source tree, nilearn's
+ * CanICA/DictLearning on the same files in the same run (Debian's python3, 2 BLAS threads).
+ */
+final class DecompositionBench {
+  private DecompositionBench() {}
+
+  static Path dataset() throws Exception {
+    Path dir = BenchFiles.dir().resolve("decomposition-medium");
+    if (!Files.exists(dir.resolve("derivatives/truth/maps.nii.gz"))) {
+      Simulator.simulate(dir, SimulationConfig.of(SimulationSize.MEDIUM, 1234), (f, s) -> { });
+    }
+    return dir;
+  }
+
+  static List<Path> images(Path dir) throws Exception {
+    List<Path> out = new ArrayList<>();
+    try (var s = Files.walk(dir)) {
+      s.filter(p -> p.getFileName().toString().endsWith("_bold.nii.gz") && !p.toString().contains("derivatives"))
+          .sorted().forEach(out::add);
+    }
+    return out;
+  }
+
+  static Matrix maps(Path img, BinaryMask at) {
+    try (NiftiImage i = NiftiImage.open(img)) {
+      return Matrix.of(io.voxelflow.masking.extract.MaskedSignals.extract(i, at, null, null));
+    }
+  }
+
+  /** Components (K × mask voxels) scattered on the truth mask's voxels. */
+  static Matrix onTruth(Matrix comps, BinaryMask mask, BinaryMask truth) {
+    int[] grid = new int[mask.size()];
+    java.util.Arrays.fill(grid, -1);
+    int[] idx = mask.cOrderIndices();
+    for (int n = 0; n < idx.length; n++) {
+      grid[idx[n]] = n;
+    }
+    int[] t = truth.cOrderIndices();
+    double[] d = new double[comps.rows() * t.length];
+    for (int c = 0; c < comps.rows(); c++) {
+      for (int n = 0; n < t.length; n++) {
+        int col = grid[t[n]];
+        d[c * t.length + n] = col < 0 ? 0 : comps.get(c, col);
+      }
+    }
+    return new Matrix(comps.rows(), t.length, d);
+  }
+
+  static void run() throws Exception {
+    Path dir = dataset();
+    List<Path> images = images(dir);
+    Path truthDir = dir.resolve("derivatives/truth");
+    BinaryMask truthMask;
+    try (NiftiImage m = NiftiImage.open(truthDir.resolve("mask.nii.gz"))) {
+      truthMask = Masking.loadMask(m, false);
+    }
+    Matrix truth = maps(truthDir.resolve("maps.nii.gz"), truthMask);
+    int k = truth.rows();
+    long dataBytes = 0;
+    for (Path p : images) {
+      try (NiftiImage i = NiftiImage.open(p)) {
+        dataBytes += (long) i.voxelsPerVolume() * i.volumeCount() * 4;
+      }
+    }
+    StringBuilder json = new StringBuilder("{\"suite\": \"decomposition\", \"subjects\": " + images.size()
+        + ", \"n_components\": " + k + String.format(Locale.ROOT, ", \"float32_data_mb\": %.0f, \"max_heap_mb\": %d",
+        dataBytes / 1e6, Runtime.getRuntime().maxMemory() >> 20));
+    ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+      Thread t = new Thread(null, r, "decomposition", 16L << 20);
+      t.setDaemon(true);
+      return t;
+    });
+    for (GroupDecomposition.Method method : new GroupDecomposition.Method[] {GroupDecomposition.Method.CANICA,
+        GroupDecomposition.Method.DICT_LEARNING}) {
+      boolean canica = method == GroupDecomposition.Method.CANICA;
+      IngestBench.Sampler sampler = new IngestBench.Sampler();
+      sampler.start();
+      long t0 = System.nanoTime();
+      BinaryMask mask = GroupDecomposition.multiEpiMask(images);
+      Path scratch = Files.createTempDirectory(BenchFiles.dir(), "decompose-");
+      GroupDecomposition.Settings s = new GroupDecomposition.Settings(method, k, 0, canica ? 6.0 : 4.0, true,
+          Threshold.auto(), 10, true, DictLearningParameters.defaults(0), Runtime.getRuntime().maxMemory() / 4);
+      GroupDecomposition.Result r = new GroupDecomposition(pool, scratch).run(images, mask, s,
+          GroupDecomposition.ReductionCache.none(), (f, step) -> { });
+      double secs = (System.nanoTime() - t0) / 1e9;
+      sampler.stop();
+      try (var w = Files.walk(scratch)) {
+        w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+      Recovery.Score rec = Recovery.match(truth, onTruth(r.components(), mask, truthMask));
+      String name = canica ? "canica" : "dictlearning";
+      json.append(String.format(Locale.ROOT, ", \"%s_s\": %.1f, \"%s_recovery_mean\": %.3f, \"%s_recovery_min\": %.3f,"
+          + " \"%s_peak_heap_mb\": %.0f, \"%s_mask_voxels\": %d", name, secs, name, rec.mean(), name, rec.min(), name,
+          sampler.heap.get() / 1e6, name, mask.count()));
+      System.err.printf(Locale.ROOT, "%s: %.1f s, recovery %.3f / %.3f%n", name, secs, rec.mean(), rec.min());
+    }
+    pool.shutdown();
+    String nilearn = System.getenv("VOXELFLOW_NILEARN");
+    if (nilearn != null) {
+      for (String name : new String[] {"canica", "dictlearning"}) {
+        Path out = BenchFiles.dir().resolve("nilearn_" + name + ".nii.gz");
+        String py = "import sys, time, glob, warnings\nwarnings.filterwarnings('ignore')\n"
+            + "from nilearn.decomposition import CanICA, DictLearning\n"
+            + "imgs = sorted(glob.glob('" + dir + "/sub-*/func/*_bold.nii.gz'))\n"
+            + "t0 = time.perf_counter()\n"
+            + "est = " + (name.equals("canica") ? "CanICA" : "DictLearning") + "(n_components=" + k + ", random_state=0).fit(imgs)\n"
+            + "print(time.perf_counter() - t0)\n"
+            + "est.components_img_.to_filename('" + out + "')\n";
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-c", py);
+        pb.environment().put("PYTHONPATH", nilearn);
+        pb.environment().put("OPENBLAS_NUM_THREADS", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String o = new String(p.getInputStream().readAllBytes()).trim();
+        if (p.waitFor() != 0) {
+          throw new IllegalStateException("nilearn failed: " + o);
+        }
+        String[] lines = o.split("\n");
+        double secs = Double.parseDouble(lines[lines.length - 1]);
+        Recovery.Score rec = Recovery.match(truth, maps(out, truthMask));
+        json.append(String.format(Locale.ROOT, ", \"nilearn_%s_s\": %.1f, \"nilearn_%s_recovery_mean\": %.3f,"
+            + " \"nilearn_%s_recovery_min\": %.3f", name, secs, name, rec.mean(), name, rec.min()));
+        System.err.printf(Locale.ROOT, "nilearn %s: %.1f s, recovery %.3f / %.3f%n", name, secs, rec.mean(), rec.min());
+      }
+    }
+    System.out.println(json.append("}"));
+  }
+
+  /** PCA of the stacked medium set (1.9 GB as float64) under -Xmx1g: the incremental path. */
+  static void runIncrementalPca() throws Exception {
+    Path dir = dataset();
+    List<Path> images = images(dir);
+    ExecutorService pool = Executors.newFixedThreadPool(2, r -> new Thread(null, r, "pca", 16L << 20));
+    IngestBench.Sampler sampler = new IngestBench.Sampler();
+    sampler.start();
+    long t0 = System.nanoTime();
+    BinaryMask mask = GroupDecomposition.multiEpiMask(images);
+    Path scratch = Files.createTempDirectory(BenchFiles.dir(), "pca-");
+    long budget = Runtime.getRuntime().maxMemory() / 4;
+    GroupDecomposition.Result r = new GroupDecomposition(pool, scratch).run(images, mask,
+        new GroupDecomposition.Settings(GroupDecomposition.Method.PCA, 20, 0, null, true, Threshold.none(), 1, true,
+            DictLearningParameters.defaults(0), budget),
+        GroupDecomposition.ReductionCache.none(), (f, step) -> { });
+    double secs = (System.nanoTime() - t0) / 1e9;
+    sampler.stop();
+    pool.shutdown();
+    try (var w = Files.walk(scratch)) {
+      w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    long t = 0;
+    for (Path p : images) {
+      try (NiftiImage i = NiftiImage.open(p)) {
+        t += i.volumeCount();
+      }
+    }
+    double stackedMb = t * (double) mask.count() * 8 / 1e6;
+    System.out.printf(Locale.ROOT, "{\"suite\": \"decomposition-pca\", \"stacked_float64_mb\": %.0f, \"max_heap_mb\": %d,"
+        + " \"peak_heap_used_mb\": %.0f, \"incremental\": %s, \"seconds\": %.1f, \"explained_variance_ratio_1\": %.4f}%n",
+        stackedMb, Runtime.getRuntime().maxMemory() >> 20, sampler.heap.get() / 1e6, r.details().get("incremental"), secs,
+        r.explainedVarianceRatio()[0]);
+  }
+}
