@@ -130,6 +130,80 @@ public final class GroupDecomposition {
   }
 
   /**
+   * {@link #multiEpiMask(List)} with the per-image EPI masks computed in parallel on this pipeline's
+   * executor (the same result: {@code compute_multi_epi_mask} intersects independent masks).
+   */
+  public BinaryMask multiEpiMaskParallel(List<Path> images) throws Exception {
+    EpiMaskOptions o = EpiMaskOptions.defaults();
+    List<Future<BinaryMask>> fs = new ArrayList<>();
+    for (Path p : images) {
+      fs.add(pool.submit(() -> {
+        try (NiftiImage img = NiftiImage.open(p)) {
+          return Masking.computeEpiMask(img, o);
+        }
+      }));
+    }
+    List<BinaryMask> masks = new ArrayList<>();
+    for (Future<BinaryMask> f : fs) {
+      masks.add(get(f));
+    }
+    return Masking.intersectMasks(masks, 0.5, o.connected());
+  }
+
+  /**
+   * Gzipped inputs inflated once into scratch ({@code .nii}), in parallel, when their total size fits
+   * {@code budgetBytes}: the mask pass and the extraction pass then read plain files instead of
+   * inflating every image twice. Other inputs are returned as they are.
+   */
+  public List<Path> stage(List<Path> images, long budgetBytes) throws Exception {
+    long total = 0;
+    for (Path p : images) {
+      if (p.getFileName().toString().endsWith(".nii.gz")) {
+        try (NiftiImage img = NiftiImage.open(p)) {
+          total += img.header().voxOffset() + (long) img.bytesPerVolume() * img.volumeCount();
+        }
+      }
+    }
+    if (total == 0 || total > budgetBytes) {
+      return images;
+    }
+    List<Future<Path>> fs = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      Path p = images.get(i);
+      Path raw = scratch.resolve("input-" + i + ".nii");
+      fs.add(pool.submit(() -> {
+        if (!p.getFileName().toString().endsWith(".nii.gz")) {
+          return p;
+        }
+        byte[] buf = new byte[1 << 20];
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(p), 1 << 20);
+             var out = Files.newOutputStream(raw)) {
+          for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
+            out.write(buf, 0, n);
+          }
+        }
+        return raw;
+      }));
+    }
+    List<Path> out = new ArrayList<>();
+    for (Future<Path> f : fs) {
+      out.add(get(f));
+    }
+    return out;
+  }
+
+  private static <T> T get(Future<T> f) throws Exception {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception ex) {
+        throw ex;
+      }
+      throw e;
+    }
+  }
+
+  /**
    * Checks that the images are 4-D, on one grid with the mask, and that n_components fits;
    * returns the smallest number of time points.
    */
@@ -296,33 +370,44 @@ public final class GroupDecomposition {
 
     /** Masks, smooths and cleans subject i into its scratch file (once). */
     void extract(int i) throws IOException {
-      synchronized (locks[i]) {
-        if (!Files.exists(file(i))) {
-          write(i);
-        }
-      }
+      data(i);
     }
 
-    private void write(int i) throws IOException {
+    /**
+     * Subject i's masked, cleaned data, time × voxels: extracted (and kept in its scratch file) the
+     * first time, read back from the file later.
+     */
+    Matrix data(int i) throws IOException {
+      synchronized (locks[i]) {
+        if (!Files.exists(file(i))) {
+          return write(i);
+        }
+      }
+      Npy.NpyArray a = Npy.read(file(i));
+      return new Matrix((int) a.shape()[0], (int) a.shape()[1], a.toDoubleArray());
+    }
+
+    private Matrix write(int i) throws IOException {
       float[][] x;
       try (NiftiImage img = NiftiImage.open(images.get(i))) {
         x = MaskedSignals.extractFloat32(img, mask, s.smoothingFwhmMm(), clean);
       }
+      int t = x.length;
       int v = x[0].length;
-      float[] flat = new float[x.length * v];
-      for (int t = 0; t < x.length; t++) {
-        System.arraycopy(x[t], 0, flat, t * v, v);
+      float[] flat = new float[t * v];
+      double[] d = new double[t * v];
+      for (int r = 0; r < t; r++) {
+        float[] row = x[r];
+        x[r] = null;
+        System.arraycopy(row, 0, flat, r * v, v);
+        for (int c = 0; c < v; c++) {
+          d[r * v + c] = row[c];
+        }
       }
       Path tmp = Files.createTempFile(scratch, "subject-", ".part");
-      Npy.write(tmp, flat, x.length, v);
+      Npy.write(tmp, flat, t, v);
       Files.move(tmp, file(i), StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** Subject i's masked, cleaned data, time × voxels. */
-    Matrix data(int i) throws IOException {
-      extract(i);
-      Npy.NpyArray a = Npy.read(file(i));
-      return new Matrix((int) a.shape()[0], (int) a.shape()[1], a.toDoubleArray());
+      return new Matrix(t, v, d);
     }
 
     <T> List<T> forEach(Progress progress, double from, double to, String what, SubjectTask<T> task) throws Exception {

@@ -217,7 +217,12 @@ public class DecompositionService {
       }
     } else {
       ctx.progress(0.01, "computing the multi-subject EPI mask");
-      mask = GroupDecomposition.multiEpiMask(files);
+      Path maskScratch = Files.createTempDirectory(storage.scratchDir(), "mask-");
+      try {
+        mask = new GroupDecomposition(pool(), maskScratch).multiEpiMaskParallel(files);
+      } finally {
+        deleteTree(maskScratch);
+      }
     }
     GroupDecomposition.Settings s = settings(plan);
     GroupDecomposition.check(files, mask, s);
