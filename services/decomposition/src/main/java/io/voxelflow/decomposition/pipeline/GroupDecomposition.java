@@ -243,7 +243,19 @@ public final class GroupDecomposition {
   public Result run(List<Path> images, BinaryMask mask, Settings s, ReductionCache cache, Progress progress)
       throws Exception {
     check(images, mask, s);
-    Subjects subjects = new Subjects(images, mask, s);
+    // this run's masked subjects (smoothing and cleaning are run parameters): a private directory
+    Path runDir = Files.createTempDirectory(scratch, "run-");
+    try {
+      return run(images, mask, s, cache, progress, new Subjects(images, mask, s, runDir));
+    } finally {
+      try (var files = Files.walk(runDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  private Result run(List<Path> images, BinaryMask mask, Settings s, ReductionCache cache, Progress progress,
+      Subjects subjects) throws Exception {
     Map<String, String> details = new LinkedHashMap<>();
     Matrix components;
     double[] ev = new double[0];
@@ -338,9 +350,11 @@ public final class GroupDecomposition {
     final Settings s;
     final CleanOptions clean;
     final Object[] locks;
+    final Path dir;
 
-    Subjects(List<Path> images, BinaryMask mask, Settings s) {
+    Subjects(List<Path> images, BinaryMask mask, Settings s, Path dir) {
       this.images = images;
+      this.dir = dir;
       this.locks = new Object[images.size()];
       for (int i = 0; i < locks.length; i++) {
         locks[i] = new Object();
@@ -365,7 +379,7 @@ public final class GroupDecomposition {
     }
 
     Path file(int i) {
-      return scratch.resolve("subject-" + i + ".npy");
+      return dir.resolve("subject-" + i + ".npy");
     }
 
     /** Masks, smooths and cleans subject i into its scratch file (once). */
@@ -404,7 +418,7 @@ public final class GroupDecomposition {
           d[r * v + c] = row[c];
         }
       }
-      Path tmp = Files.createTempFile(scratch, "subject-", ".part");
+      Path tmp = Files.createTempFile(dir, "subject-", ".part");
       Npy.write(tmp, flat, t, v);
       Files.move(tmp, file(i), StandardCopyOption.ATOMIC_MOVE);
       return new Matrix(t, v, d);
