@@ -43,6 +43,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class GroupDecomposition {
 
+  /** Rows per incremental-PCA batch. */
+  static final int INCREMENTAL_BATCH = 100;
+
   /** The algorithms. */
   public enum Method {
     CANICA, DICT_LEARNING, PCA
@@ -299,8 +302,7 @@ public final class GroupDecomposition {
     }
     progress.progress(0.85, "time courses");
     Matrix comps = components;
-    List<Matrix> tcs = subjects.forEach(progress, 0.85, 0.98, "time courses",
-        i -> CanIca.timeCourses(subjects.data(i), comps));
+    List<Matrix> tcs = subjects.forEach(progress, 0.85, 0.98, "time courses", i -> subjects.timeCourses(i, comps));
     return new Result(components, tcs, ev, evr, details);
   }
 
@@ -326,7 +328,9 @@ public final class GroupDecomposition {
       for (int i = 0; i < subjects.count(); i++) {
         progress.checkCancelled();
         progress.progress(0.4 + 0.45 * i / subjects.count(), "incremental PCA, subject " + (i + 1) + "/" + subjects.count());
-        inc.partialFit(subjects.data(i));
+        // batches of at most INCREMENTAL_BATCH rows (scikit-learn's IncrementalPCA batch_size), read from the
+        // subject's float32 file: the heap holds the subject as float32 plus batch-sized float64 work
+        subjects.forEachBatch(i, INCREMENTAL_BATCH, inc::partialFit);
       }
       r = inc.result();
       details.put("solver", "incremental");
@@ -383,8 +387,13 @@ public final class GroupDecomposition {
     }
 
     /** Masks, smooths and cleans subject i into its scratch file (once). */
+    /** Masks, smooths and cleans subject i into its scratch file (once); keeps nothing in memory. */
     void extract(int i) throws IOException {
-      data(i);
+      synchronized (locks[i]) {
+        if (!Files.exists(file(i))) {
+          write(i, false);
+        }
+      }
     }
 
     /**
@@ -394,34 +403,73 @@ public final class GroupDecomposition {
     Matrix data(int i) throws IOException {
       synchronized (locks[i]) {
         if (!Files.exists(file(i))) {
-          return write(i);
+          return write(i, true);
         }
       }
       Npy.NpyArray a = Npy.read(file(i));
       return new Matrix((int) a.shape()[0], (int) a.shape()[1], a.toDoubleArray());
     }
 
-    private Matrix write(int i) throws IOException {
+    /**
+     * nilearn's {@code transform} of subject i on the components, time × components, computed in
+     * blocks of time points (each row's least squares is independent), so the heap holds the
+     * subject as float32 plus one block as float64.
+     */
+    Matrix timeCourses(int i, Matrix components) throws IOException {
+      List<Matrix> blocks = new ArrayList<>();
+      forEachBatch(i, 64, block -> blocks.add(CanIca.timeCourses(block, components)));
+      int k = components.rows();
+      int t = blocks.stream().mapToInt(Matrix::rows).sum();
+      double[] out = new double[t * k];
+      int at = 0;
+      for (Matrix b : blocks) {
+        System.arraycopy(b.data(), 0, out, at, b.data().length);
+        at += b.data().length;
+      }
+      return new Matrix(t, k, out);
+    }
+
+    /** Feeds subject i's data, in float64 blocks of at most {@code rows} time points, to {@code sink}. */
+    void forEachBatch(int i, int rows, java.util.function.Consumer<Matrix> sink) throws IOException {
+      extract(i);
+      Npy.NpyArray a = Npy.read(file(i));
+      float[] x = a.toFloatArray();
+      int t = (int) a.shape()[0];
+      int v = (int) a.shape()[1];
+      for (int r0 = 0; r0 < t; r0 += rows) {
+        int n = Math.min(rows, t - r0);
+        double[] d = new double[n * v];
+        for (int j = 0; j < n * v; j++) {
+          d[j] = x[r0 * v + j];
+        }
+        sink.accept(new Matrix(n, v, d));
+      }
+    }
+
+    /** Extracts subject i to its file, row by row; returns the data as a matrix when asked. */
+    private Matrix write(int i, boolean keep) throws IOException {
       float[][] x;
       try (NiftiImage img = NiftiImage.open(images.get(i))) {
         x = MaskedSignals.extractFloat32(img, mask, s.smoothingFwhmMm(), clean);
       }
       int t = x.length;
       int v = x[0].length;
-      float[] flat = new float[t * v];
-      double[] d = new double[t * v];
-      for (int r = 0; r < t; r++) {
-        float[] row = x[r];
-        x[r] = null;
-        System.arraycopy(row, 0, flat, r * v, v);
-        for (int c = 0; c < v; c++) {
-          d[r * v + c] = row[c];
+      double[] d = keep ? new double[t * v] : null;
+      Path tmp = Files.createTempFile(dir, "subject-", ".part");
+      try (Npy.Writer w = Npy.writer(tmp, Npy.DType.FLOAT32, t, v)) {
+        for (int r = 0; r < t; r++) {
+          float[] row = x[r];
+          x[r] = null;
+          w.write(row);
+          if (keep) {
+            for (int c = 0; c < v; c++) {
+              d[r * v + c] = row[c];
+            }
+          }
         }
       }
-      Path tmp = Files.createTempFile(dir, "subject-", ".part");
-      Npy.write(tmp, flat, t, v);
       Files.move(tmp, file(i), StandardCopyOption.ATOMIC_MOVE);
-      return new Matrix(t, v, d);
+      return keep ? new Matrix(t, v, d) : null;
     }
 
     <T> List<T> forEach(Progress progress, double from, double to, String what, SubjectTask<T> task) throws Exception {
