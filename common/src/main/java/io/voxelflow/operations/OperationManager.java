@@ -77,6 +77,39 @@ public final class OperationManager implements AutoCloseable {
     return e.snapshot();
   }
 
+  /** How long a {@code request_id} is remembered. */
+  public static final java.time.Duration REQUEST_ID_RETENTION = java.time.Duration.ofHours(24);
+
+  private record RequestRecord(String method, String fingerprint, String operation, java.time.Instant at) {}
+
+  private final java.util.concurrent.ConcurrentHashMap<String, RequestRecord> requests = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * {@link #submit(String, String, Work)} made idempotent by a client-chosen {@code requestId}: a
+   * retry with the same id (kept {@link #REQUEST_ID_RETENTION}) returns the first call's operation
+   * instead of starting another; the same id for another request (another method or
+   * {@code fingerprint}, e.g. the request's artifact key) is {@code INVALID_ARGUMENT}
+   * ({@code REQUEST_ID_REUSED}). An empty id means no deduplication. Kept in memory, as operations are.
+   */
+  public Operation submit(String method, String target, String requestId, String fingerprint, Work work) {
+    if (requestId == null || requestId.isEmpty()) {
+      return submit(method, target, work);
+    }
+    java.time.Instant now = clock.instant();
+    requests.values().removeIf(r -> r.at().plus(REQUEST_ID_RETENTION).isBefore(now));
+    RequestRecord[] created = new RequestRecord[1];
+    RequestRecord r = requests.computeIfAbsent(requestId, id -> {
+      Operation op = submit(method, target, work);
+      created[0] = new RequestRecord(method, fingerprint, op.getName(), now);
+      return created[0];
+    });
+    if (!r.method().equals(method) || !r.fingerprint().equals(fingerprint)) {
+      throw new io.voxelflow.error.InvalidArgumentException("REQUEST_ID_REUSED", "request_id " + requestId
+          + " was already used for a different request (" + r.method() + ")").with("request_id", requestId);
+    }
+    return get(r.operation());
+  }
+
   /** The latest state of an operation; {@link NotFoundException} if the name is unknown. */
   public Operation get(String name) {
     return entry(name).snapshot();

@@ -39,6 +39,28 @@ class OperationManagerTest {
   }
 
   @Test
+  void a_request_id_makes_submission_idempotent() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    Operation first = ops.submit("test/Idem", "t", "req-1", "key-a", ctx -> {
+      runs.incrementAndGet();
+      return com.google.protobuf.StringValue.of("x");
+    });
+    Operation retry = ops.submit("test/Idem", "t", "req-1", "key-a", ctx -> {
+      runs.incrementAndGet();
+      return com.google.protobuf.StringValue.of("y");
+    });
+    org.junit.jupiter.api.Assertions.assertEquals(first.getName(), retry.getName(), "a retry returns the first operation");
+    ops.await(first.getName(), java.time.Duration.ofSeconds(10));
+    org.junit.jupiter.api.Assertions.assertEquals(1, runs.get(), "the work ran once");
+    io.voxelflow.error.InvalidArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.voxelflow.error.InvalidArgumentException.class,
+        () -> ops.submit("test/Idem", "t", "req-1", "key-b", ctx -> com.google.protobuf.StringValue.of("z")));
+    org.junit.jupiter.api.Assertions.assertEquals("REQUEST_ID_REUSED", e.reason());
+    Operation other = ops.submit("test/Idem", "t", "", "key-a", ctx -> com.google.protobuf.StringValue.of("w"));
+    org.junit.jupiter.api.Assertions.assertNotEquals(first.getName(), other.getName(), "no id, no deduplication");
+  }
+
+  @Test
   void a_finished_operation_carries_its_response_and_full_progress() throws Exception {
     Operation op = ops.submit("test/Echo", "things/1", ctx -> {
       ctx.units(1, 2, "half");

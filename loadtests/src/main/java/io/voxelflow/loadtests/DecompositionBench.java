@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * CanICA and DictLearning of the medium simulated set (10 subjects × 61×73×61×300, 10 planted
@@ -90,11 +89,7 @@ final class DecompositionBench {
     StringBuilder json = new StringBuilder("{\"suite\": \"decomposition\", \"subjects\": " + images.size()
         + ", \"n_components\": " + k + String.format(Locale.ROOT, ", \"float32_data_mb\": %.0f, \"max_heap_mb\": %d",
         dataBytes / 1e6, Runtime.getRuntime().maxMemory() >> 20));
-    ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
-      Thread t = new Thread(null, r, "decomposition", 16L << 20);
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = io.voxelflow.numerics.NumericThreads.pool("decomposition", Runtime.getRuntime().availableProcessors());
     // the images as the service reads them: stored uncompressed (ingest de-identifies into .nii)
     Path stored = BenchFiles.dir().resolve("decomposition-medium-stored");
     Files.createDirectories(stored);
@@ -164,11 +159,7 @@ final class DecompositionBench {
   static void runIncrementalPca() throws Exception {
     Path dir = dataset();
     List<Path> images = images(dir);
-    ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(null, r, "pca", 16L << 20);
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = io.voxelflow.numerics.NumericThreads.pool("pca", 2);
     // live data after collections (used heap between collections includes garbage)
     java.util.List<java.lang.management.MemoryPoolMXBean> heapPools = java.lang.management.ManagementFactory
         .getMemoryPoolMXBeans().stream().filter(m -> m.getType() == java.lang.management.MemoryType.HEAP).toList();

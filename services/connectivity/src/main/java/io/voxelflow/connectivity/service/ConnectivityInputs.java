@@ -77,6 +77,16 @@ public class ConnectivityInputs {
     }
   }
 
+  /** Refuses a signals matrix whose columns are not the mask's voxels. */
+  public static void requireMaskColumns(Input signals, MaskInput mask) {
+    long columns = signals.artifact().getShapeCount() == 2 ? signals.artifact().getShape(1) : -1;
+    if (columns != mask.mask().count()) {
+      throw new InvalidArgumentException("SHAPE_MISMATCH", "the signals have " + columns + " columns but the mask has "
+          + mask.mask().count() + " voxels: extract them with this mask").with("signals_columns", columns)
+          .with("mask_voxels", mask.mask().count());
+    }
+  }
+
   /** A local 3-D image named by a request (for atlases and seed masks), with its address. */
   public SignalExtractionService.MaskRef image(String name, String field) {
     if (name.isEmpty()) {

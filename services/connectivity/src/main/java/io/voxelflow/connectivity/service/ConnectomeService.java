@@ -80,7 +80,7 @@ public class ConnectomeService {
         .put("fisher_z", o.fisherZ());
     String key = Addresses.artifactKey("connectome", ins.stream().map(ConnectivityInputs.Input::address).toList(), p,
         ConnectivityInputs.ALGORITHM_VERSION);
-    return operations.submit(METHOD, req.getSignals(0), ctx -> run(key, ins, o, p, ctx));
+    return operations.submit(METHOD, req.getSignals(0), req.getRequestId(), key, ctx -> run(key, ins, o, p, ctx));
   }
 
   ComputeConnectomeResponse run(String key, List<ConnectivityInputs.Input> ins, ConnectivityOptions o, ObjectNode p,

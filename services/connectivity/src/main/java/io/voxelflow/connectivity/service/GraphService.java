@@ -139,7 +139,7 @@ public class GraphService {
     p.set("threshold", VoxelwiseService.parameters(req.getThreshold()));
     ConnectivityInputs.Input graph = inputs.artifact(req.getGraph(), "graph");
     String key = Addresses.artifactKey("graph_metrics", List.of(graph.address()), p, ConnectivityInputs.ALGORITHM_VERSION);
-    return operations.submit(METHOD, req.getGraph(), ctx -> run(key, graph, rule, keepNegative, metrics, req, p, ctx));
+    return operations.submit(METHOD, req.getGraph(), req.getRequestId(), key, ctx -> run(key, graph, rule, keepNegative, metrics, req, p, ctx));
   }
 
   GraphMetricsResponse run(String key, ConnectivityInputs.Input graph, ThresholdRule rule, boolean keepNegative,

@@ -46,12 +46,7 @@ public class SeedService {
   public Operation start(SeedCorrelationRequest req) {
     ConnectivityInputs.Input signals = inputs.artifact(req.getSignals(), "signals");
     ConnectivityInputs.MaskInput mask = inputs.mask(req.getMask(), "mask");
-    long columns = signals.artifact().getShapeCount() == 2 ? signals.artifact().getShape(1) : -1;
-    if (columns != mask.mask().count()) {
-      throw new InvalidArgumentException("SHAPE_MISMATCH", "the signals have " + columns + " columns but the mask has "
-          + mask.mask().count() + " voxels: extract them with this mask").with("signals_columns", columns)
-          .with("mask_voxels", mask.mask().count());
-    }
+    ConnectivityInputs.requireMaskColumns(signals, mask);
     ObjectNode p = JSON.createObjectNode().put("fisher_z", req.getFisherZ()).put("seed", req.getSeedCase().name());
     List<String> keyInputs = new ArrayList<>(List.of(signals.address(), mask.address()));
     SignalExtractionService.MaskRef seedImage = null;
@@ -86,7 +81,7 @@ public class SeedService {
     String key = Addresses.artifactKey("seed_correlation", keyInputs, p, ConnectivityInputs.ALGORITHM_VERSION);
     SignalExtractionService.MaskRef seedImg = seedImage;
     ConnectivityInputs.Input seedSig = seedSignal;
-    return operations.submit(METHOD, req.getSignals(), ctx -> run(key, req, signals, mask, seedImg, seedSig, p, ctx));
+    return operations.submit(METHOD, req.getSignals(), req.getRequestId(), key, ctx -> run(key, req, signals, mask, seedImg, seedSig, p, ctx));
   }
 
   SeedCorrelationResponse run(String key, SeedCorrelationRequest req, ConnectivityInputs.Input signals,

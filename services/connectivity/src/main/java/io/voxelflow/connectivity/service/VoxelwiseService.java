@@ -19,6 +19,7 @@ import io.voxelflow.masking.mask.BinaryMask;
 import io.voxelflow.nifti.NiftiDatatype;
 import io.voxelflow.nifti.NiftiHeader;
 import io.voxelflow.nifti.NiftiWriter;
+import io.voxelflow.numerics.NumericThreads;
 import io.voxelflow.operations.OperationContext;
 import io.voxelflow.operations.OperationManager;
 import io.voxelflow.storage.Addresses;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -67,11 +67,7 @@ public class VoxelwiseService {
 
   synchronized ExecutorService tiles() {
     if (tiles == null) {
-      tiles = Executors.newFixedThreadPool(Math.max(1, tileParallelism), r -> {
-        Thread t = new Thread(r, "voxelwise-tile");
-        t.setDaemon(true);
-        return t;
-      });
+      tiles = NumericThreads.pool("voxelwise-tile", tileParallelism);
     }
     return tiles;
   }
@@ -117,16 +113,11 @@ public class VoxelwiseService {
     EdgeRule rule = rule(req.getThreshold());
     ConnectivityInputs.Input signals = inputs.artifact(req.getSignals(), "signals");
     ConnectivityInputs.MaskInput mask = inputs.mask(req.getMask(), "mask");
-    long columns = signals.artifact().getShapeCount() == 2 ? signals.artifact().getShape(1) : -1;
-    if (columns != mask.mask().count()) {
-      throw new InvalidArgumentException("SHAPE_MISMATCH", "the signals have " + columns + " columns but the mask has "
-          + mask.mask().count() + " voxels: extract them with this mask").with("signals_columns", columns)
-          .with("mask_voxels", mask.mask().count());
-    }
+    ConnectivityInputs.requireMaskColumns(signals, mask);
     ObjectNode params = parameters(req.getThreshold());
     String key = Addresses.artifactKey("voxelwise_connectome", List.of(signals.address(), mask.address()), params,
         ConnectivityInputs.ALGORITHM_VERSION);
-    return operations.submit(METHOD, req.getSignals(), ctx -> run(key, signals, mask, rule, params, ctx));
+    return operations.submit(METHOD, req.getSignals(), req.getRequestId(), key, ctx -> run(key, signals, mask, rule, params, ctx));
   }
 
   VoxelwiseConnectomeResponse run(String key, ConnectivityInputs.Input signals, ConnectivityInputs.MaskInput maskIn,

@@ -23,6 +23,7 @@ import io.voxelflow.masking.service.SignalExtractionService;
 import io.voxelflow.nifti.NiftiImage;
 import io.voxelflow.npy.Npy;
 import io.voxelflow.numerics.Matrix;
+import io.voxelflow.numerics.NumericThreads;
 import io.voxelflow.operations.OperationContext;
 import io.voxelflow.operations.OperationManager;
 import io.voxelflow.storage.Addresses;
@@ -38,8 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -84,13 +83,7 @@ public class DecompositionService {
   synchronized ExecutorService pool() {
     if (pool == null) {
       int n = parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors();
-      AtomicInteger id = new AtomicInteger();
-      // OpenBLAS's LAPACK needs more stack than Java's default 1 MiB
-      pool = Executors.newFixedThreadPool(n, r -> {
-        Thread t = new Thread(null, r, "decomposition-" + id.incrementAndGet(), 16L << 20);
-        t.setDaemon(true);
-        return t;
-      });
+      pool = NumericThreads.pool("decomposition", n);
     }
     return pool;
   }
@@ -195,7 +188,7 @@ public class DecompositionService {
     images.forEach(i -> keyInputs.add(i.address()));
     keyInputs.add(mask.map(SignalExtractionService.MaskRef::address).orElse("mask:multi_epi(defaults)"));
     String key = Addresses.artifactKey("decomposition", keyInputs, params, ALGORITHM_VERSION);
-    return operations.submit(METHOD, req.getImages(0), ctx -> run(key, images, mask, plan, params, ctx));
+    return operations.submit(METHOD, req.getImages(0), req.getRequestId(), key, ctx -> run(key, images, mask, plan, params, ctx));
   }
 
   DecomposeResponse run(String key, List<SignalExtractionService.MaskRef> images,
