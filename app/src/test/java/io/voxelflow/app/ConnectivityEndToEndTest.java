@@ -9,7 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.voxelflow.connectivity.seed.SeedCorrelation;
 import io.voxelflow.connectivity.seed.SphereSeed;
 import io.voxelflow.connectivity.service.EdgeTables;
-import io.voxelflow.connectivity.voxelwise.EdgeList;
+import io.voxelflow.connectivity.voxelwise.EdgeBuffer;
 import io.voxelflow.masking.mask.BinaryMask;
 import io.voxelflow.masking.mask.Masking;
 import io.voxelflow.nifti.NiftiImage;
@@ -159,7 +159,7 @@ class ConnectivityEndToEndTest {
     JsonNode r = MaskingEndToEndTest.run("connectivity", "voxelwise", bold.toString(), "--mask", mask.toString(),
         "--threshold", String.valueOf(t), "--out", out.toString(), "--detrend", "--standardize", "zscore_sample");
     assertEquals(816, r.get("node_count").asInt());
-    EdgeList edges = EdgeTables.read(out.resolve("edges.arrow"));
+    EdgeBuffer edges = EdgeTables.read(out.resolve("edges.arrow"));
     assertEquals(r.get("edge_count").asLong(), edges.size());
 
     double[][] z = brute(signals(bold, mask));

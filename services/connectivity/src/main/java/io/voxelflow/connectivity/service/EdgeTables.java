@@ -1,6 +1,6 @@
 package io.voxelflow.connectivity.service;
 
-import io.voxelflow.connectivity.voxelwise.EdgeList;
+import io.voxelflow.connectivity.voxelwise.EdgeBuffer;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ public final class EdgeTables {
   }
 
   /** Writes the edges as an Arrow IPC file. */
-  public static void write(Path file, EdgeList edges, Map<String, String> metadata) throws IOException {
+  public static void write(Path file, EdgeBuffer edges, Map<String, String> metadata) throws IOException {
     try (BufferAllocator alloc = new RootAllocator();
          VectorSchemaRoot root = VectorSchemaRoot.create(schema(metadata), alloc);
          FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -73,7 +73,7 @@ public final class EdgeTables {
   }
 
   /** Reads an edge table (this schema) back; node indices must fit an int. */
-  public static EdgeList read(Path file) throws IOException {
+  public static EdgeBuffer read(Path file) throws IOException {
     try (BufferAllocator alloc = new RootAllocator();
          FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
          ArrowFileReader r = new ArrowFileReader(ch, alloc)) {
@@ -82,7 +82,7 @@ public final class EdgeTables {
       if (!hasFields(sc, "source", "target", "weight")) {
         throw new IOException("not an edge table: columns " + sc.getFields());
       }
-      EdgeList out = new EdgeList(1024);
+      EdgeBuffer out = new EdgeBuffer(1024);
       while (r.loadNextBatch()) {
         BigIntVector s = (BigIntVector) root.getVector("source");
         BigIntVector t = (BigIntVector) root.getVector("target");

@@ -184,18 +184,12 @@ public class GraphService {
 
   /** An edge table artifact as the graph package's edge list; nodes from its metadata (else max index + 1). */
   static EdgeList fromEdgeTable(Path file) throws IOException {
-    io.voxelflow.connectivity.voxelwise.EdgeList e = EdgeTables.read(file);
+    io.voxelflow.connectivity.voxelwise.EdgeBuffer e = EdgeTables.read(file);
     int n = EdgeTables.nodeCount(file);
-    int[] s = new int[e.size()];
-    int[] t = new int[e.size()];
-    double[] w = new double[e.size()];
     for (int i = 0; i < e.size(); i++) {
-      s[i] = e.source(i);
-      t[i] = e.target(i);
-      w[i] = e.weight(i);
-      n = Math.max(n, Math.max(s[i], t[i]) + 1);
+      n = Math.max(n, Math.max(e.source(i), e.target(i)) + 1);
     }
-    return new EdgeList(n, s, t, w);
+    return e.toGraph(n);
   }
 
   /** Per-node metrics as an Arrow table: {@code node: int64}, then one column per metric. */

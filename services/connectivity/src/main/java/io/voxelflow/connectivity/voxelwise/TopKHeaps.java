@@ -100,7 +100,7 @@ final class TopKHeaps {
   }
 
   /** The union of all nodes' kept edges, each once, in (source, target) order. */
-  EdgeList unionEdges(boolean keepNegative) {
+  EdgeBuffer unionEdges(boolean keepNegative) {
     int nodes = size.length;
     int[] count = new int[nodes + 1];
     for (int u = 0; u < nodes; u++) {
@@ -123,7 +123,7 @@ final class TopKHeaps {
         w[slot] = r[u * k + e];
       }
     }
-    EdgeList out = new EdgeList(keys.length);
+    EdgeBuffer out = new EdgeBuffer(keys.length);
     for (int s = 0; s < nodes; s++) {
       Arrays.sort(keys, count[s], count[s + 1]);
       int last = -1;

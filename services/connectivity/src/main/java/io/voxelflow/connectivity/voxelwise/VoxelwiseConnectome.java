@@ -67,7 +67,7 @@ public final class VoxelwiseConnectome {
    * @param timePoints T
    * @param tiles tiles computed (over all passes)
    */
-  public record Result(EdgeList edges, int[] degree, double[] strength, double effectiveThreshold, int nodes,
+  public record Result(EdgeBuffer edges, int[] degree, double[] strength, double effectiveThreshold, int nodes,
       int timePoints, long tiles) {}
 
   private final ExecutorService executor;
@@ -88,7 +88,7 @@ public final class VoxelwiseConnectome {
     boolean neg = rule.keepNegative();
     Counter counter = new Counter(progress, rule instanceof EdgeRule.Density || rule instanceof EdgeRule.Adaptive
         ? 2 * tilesPerPass : tilesPerPass);
-    EdgeList edges;
+    EdgeBuffer edges;
     double effective;
     if (rule instanceof EdgeRule.Absolute a) {
       edges = collect(z, b, blocks, (float) a.threshold(), neg, counter);
@@ -114,7 +114,7 @@ public final class VoxelwiseConnectome {
       while (cut > 0 && suffix[cut] < want) {
         cut--;
       }
-      EdgeList candidates = collect(z, b, blocks, cut / (float) BINS, neg, counter);
+      EdgeBuffer candidates = collect(z, b, blocks, cut / (float) BINS, neg, counter);
       edges = keepLargest(candidates, (int) Math.min(want, candidates.size()), neg);
       effective = minScore(edges, neg, 1.0);
     } else {
@@ -140,9 +140,9 @@ public final class VoxelwiseConnectome {
   // ---- passes ---------------------------------------------------------------------------------
 
   /** Edges with score ≥ t, in (source, target) order. */
-  private EdgeList collect(ZScoredVoxels z, int b, int blocks, float t, boolean neg, Counter counter)
+  private EdgeBuffer collect(ZScoredVoxels z, int b, int blocks, float t, boolean neg, Counter counter)
       throws InterruptedException {
-    EdgeList all = new EdgeList(1024);
+    EdgeBuffer all = new EdgeBuffer(1024);
     for (int bi = 0; bi < blocks; bi++) {
       int i0 = bi * b;
       int ni = Math.min(b, z.voxels() - i0);
@@ -204,7 +204,7 @@ public final class VoxelwiseConnectome {
   }
 
   /** Each node's k best edges (ties: smaller neighbour index), their union in (source, target) order. */
-  private EdgeList topK(ZScoredVoxels z, int b, int blocks, int k, boolean neg, Counter counter)
+  private EdgeBuffer topK(ZScoredVoxels z, int b, int blocks, int k, boolean neg, Counter counter)
       throws InterruptedException {
     int v = z.voxels();
     TopKHeaps heaps = new TopKHeaps(v, k);
@@ -309,7 +309,7 @@ public final class VoxelwiseConnectome {
   }
 
   /** The {@code want} edges with the largest score (ties: earlier in (source, target) order), order kept. */
-  static EdgeList keepLargest(EdgeList c, int want, boolean neg) {
+  static EdgeBuffer keepLargest(EdgeBuffer c, int want, boolean neg) {
     if (c.size() <= want) {
       return c;
     }
@@ -327,7 +327,7 @@ public final class VoxelwiseConnectome {
       }
     }
     int tiesAllowed = want - above;
-    EdgeList out = new EdgeList(want);
+    EdgeBuffer out = new EdgeBuffer(want);
     for (int e = 0; e < c.size(); e++) {
       if (scores[e] > cut || (scores[e] == cut && tiesAllowed-- > 0)) {
         out.add(c.source(e), c.target(e), c.weight(e));
@@ -336,7 +336,7 @@ public final class VoxelwiseConnectome {
     return out;
   }
 
-  private static double minScore(EdgeList edges, boolean neg, double empty) {
+  private static double minScore(EdgeBuffer edges, boolean neg, double empty) {
     if (edges.size() == 0) {
       return empty;
     }
@@ -355,7 +355,7 @@ public final class VoxelwiseConnectome {
 
   /** One tile's kept edges with, per local row, where its edges start. */
   private static final class TileEdges {
-    final EdgeList edges = new EdgeList(256);
+    final EdgeBuffer edges = new EdgeBuffer(256);
     final int[] rowStart;
 
     TileEdges(int rows) {

@@ -100,7 +100,7 @@ class VoxelwiseConnectomeTest {
 
   /** Checks sortedness, r values and degrees; returns the edges as a map key → r. */
   private static Map<Long, Float> check(VoxelwiseConnectome.Result res) {
-    EdgeList e = res.edges();
+    EdgeBuffer e = res.edges();
     Map<Long, Float> m = new HashMap<>();
     long last = -1;
     int[] degree = new int[V];
@@ -152,8 +152,8 @@ class VoxelwiseConnectomeTest {
 
   @Test
   void parallelismDoesNotChangeTheResult() throws Exception {
-    EdgeList a = run(new EdgeRule.Absolute(0.3, true), 1).edges();
-    EdgeList b = run(new EdgeRule.Absolute(0.3, true), 2).edges();
+    EdgeBuffer a = run(new EdgeRule.Absolute(0.3, true), 1).edges();
+    EdgeBuffer b = run(new EdgeRule.Absolute(0.3, true), 2).edges();
     assertEquals(a.size(), b.size());
     for (int x = 0; x < a.size(); x++) {
       assertEquals(a.source(x), b.source(x));

@@ -3,17 +3,19 @@ package io.voxelflow.connectivity.voxelwise;
 import java.util.Arrays;
 
 /**
- * A growable list of undirected edges {@code (source, target, weight)}, {@code source < target},
- * in insertion order. Parallel primitive arrays: 12 bytes per edge.
+ * A growable buffer of undirected edges {@code (source, target, weight)}, {@code source < target},
+ * in insertion order, as correlation tiles emit them: parallel primitive arrays, 12 bytes per edge.
+ * {@link #toGraph} turns it into the graph package's immutable
+ * {@link io.voxelflow.connectivity.graph.EdgeList}.
  */
-public final class EdgeList {
+public final class EdgeBuffer {
   private int[] source;
   private int[] target;
   private float[] weight;
   private int size;
 
   /** An empty list with room for {@code capacity} edges. */
-  public EdgeList(int capacity) {
+  public EdgeBuffer(int capacity) {
     capacity = Math.max(16, capacity);
     source = new int[capacity];
     target = new int[capacity];
@@ -35,7 +37,7 @@ public final class EdgeList {
   }
 
   /** Appends edges {@code [from, to)} of another list. */
-  public void addRange(EdgeList o, int from, int to) {
+  public void addRange(EdgeBuffer o, int from, int to) {
     for (int e = from; e < to; e++) {
       add(o.source[e], o.target[e], o.weight[e]);
     }
@@ -59,5 +61,14 @@ public final class EdgeList {
   /** Weight (Pearson r) of edge e. */
   public float weight(int e) {
     return weight[e];
+  }
+
+  /** The edges as the graph package's immutable edge list over {@code nodes} nodes (weights widened). */
+  public io.voxelflow.connectivity.graph.EdgeList toGraph(int nodes) {
+    double[] w = new double[size];
+    for (int e = 0; e < size; e++) {
+      w[e] = weight[e];
+    }
+    return new io.voxelflow.connectivity.graph.EdgeList(nodes, Arrays.copyOf(source, size), Arrays.copyOf(target, size), w);
   }
 }
