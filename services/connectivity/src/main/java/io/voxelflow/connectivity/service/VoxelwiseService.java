@@ -63,6 +63,10 @@ public class VoxelwiseService {
   @ConfigProperty(name = "voxelflow.connectivity.max-edges", defaultValue = "50000000")
   long maxEdges;
 
+  /** Tile kernel: {@code auto} (ND4J on a CUDA backend, else OpenBLAS), {@code openblas} or {@code nd4j}. */
+  @ConfigProperty(name = "voxelflow.connectivity.tile-kernel", defaultValue = "auto")
+  String tileKernel;
+
   private ExecutorService tiles;
 
   synchronized ExecutorService tiles() {
@@ -135,7 +139,9 @@ public class VoxelwiseService {
       ArrowMatrices.forEachRow(signals.file(), (t, row) -> b.addTimePoint(row));
       try (ZScoredVoxels z = b.build()) {
         ctx.checkCancelled();
-        res = new VoxelwiseConnectome(tiles(), new VoxelwiseConnectome.Options(tileSize, Math.max(1, tileParallelism), maxEdges))
+        res = new VoxelwiseConnectome(tiles(), new VoxelwiseConnectome.Options(tileSize, Math.max(1, tileParallelism), maxEdges,
+            tileKernel.equals("auto") ? io.voxelflow.connectivity.voxelwise.TileKernel.auto()
+                : io.voxelflow.connectivity.voxelwise.TileKernel.valueOf(tileKernel.toUpperCase(java.util.Locale.ROOT))))
             .compute(z, rule, (done, total) -> {
               ctx.checkCancelled();
               ctx.progress(0.02 + 0.9 * done / total, "correlation tiles " + done + "/" + total);

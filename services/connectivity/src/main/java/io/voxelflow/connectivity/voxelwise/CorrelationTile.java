@@ -15,16 +15,20 @@ import java.nio.FloatBuffer;
  * memory that grows with the tile size.
  */
 final class CorrelationTile {
-  private final FloatBuffer out;
+  private final TileKernel kernel;
+  private FloatBuffer out;
   private final int tileSize;
   private int rowFirst;
   private int rowCount;
   private int colFirst;
   private int colCount;
 
-  CorrelationTile(int tileSize) {
+  CorrelationTile(int tileSize, TileKernel kernel) {
     this.tileSize = tileSize;
-    this.out = ByteBuffer.allocateDirect(tileSize * tileSize * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    this.kernel = kernel;
+    this.out = kernel == TileKernel.OPENBLAS
+        ? ByteBuffer.allocateDirect(tileSize * tileSize * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer()
+        : null;
   }
 
   /** Computes the correlations of voxels {@code [rowFirst, +rowCount)} with {@code [colFirst, +colCount)}. */
@@ -38,7 +42,9 @@ final class CorrelationTile {
     this.colCount = colCount;
     int t = z.timePoints();
     FloatBuffer a = z.block(rowFirst, rowCount);
-    if (rowFirst == colFirst) {
+    if (kernel == TileKernel.ND4J) {
+      out = Nd4jTiles.correlate(a, rowFirst == colFirst ? null : z.block(colFirst, colCount), rowCount, colCount, t);
+    } else if (rowFirst == colFirst) {
       FloatBlas.syrkUpper(a, t, out, colCount, rowCount, t);
     } else {
       FloatBlas.gemmNT(a, t, z.block(colFirst, colCount), t, out, colCount, rowCount, colCount, t);

@@ -35,16 +35,22 @@ public final class VoxelwiseConnectome {
    * @param tileSize voxels per tile side (default 4096)
    * @param parallelism tiles computed at once (each also uses BLAS threads); default 1
    * @param maxEdges the most edges a result may hold; more is {@code RESOURCE_EXHAUSTED}
+   * @param kernel how tiles are multiplied ({@link TileKernel#auto()}: ND4J on CUDA, else OpenBLAS)
    */
-  public record Options(int tileSize, int parallelism, long maxEdges) {
-    /** 4096-voxel tiles, one at a time, at most 50 million edges (600 MB). */
+  public record Options(int tileSize, int parallelism, long maxEdges, TileKernel kernel) {
+    /** 4096-voxel tiles, one at a time, at most 50 million edges (600 MB), the backend's kernel. */
     public static Options defaults() {
       return new Options(4096, 1, 50_000_000L);
     }
 
+    /** With the backend's kernel. */
+    public Options(int tileSize, int parallelism, long maxEdges) {
+      this(tileSize, parallelism, maxEdges, TileKernel.auto());
+    }
+
     public Options {
-      if (tileSize < 1 || parallelism < 1 || maxEdges < 0) {
-        throw new IllegalArgumentException("tileSize and parallelism must be ≥ 1, maxEdges ≥ 0");
+      if (tileSize < 1 || parallelism < 1 || maxEdges < 0 || kernel == null) {
+        throw new IllegalArgumentException("tileSize and parallelism must be ≥ 1, maxEdges ≥ 0, a kernel given");
       }
     }
   }
@@ -288,7 +294,7 @@ public final class VoxelwiseConnectome {
     if (kernels == null) {
       kernels = new ArrayBlockingQueue<>(options.parallelism());
       for (int p = 0; p < options.parallelism(); p++) {
-        kernels.add(new CorrelationTile(options.tileSize()));
+        kernels.add(new CorrelationTile(options.tileSize(), options.kernel()));
       }
     }
     return kernels;

@@ -151,6 +151,20 @@ class VoxelwiseConnectomeTest {
   }
 
   @Test
+  void theNd4jKernelGivesTheSameGraph() throws Exception {
+    VoxelwiseConnectome.Result blas;
+    VoxelwiseConnectome.Result nd4j;
+    try (ZScoredVoxels z = ZScoredVoxels.of(data, scratch)) {
+      blas = new VoxelwiseConnectome(pool, new VoxelwiseConnectome.Options(128, 2, 1_000_000, TileKernel.OPENBLAS))
+          .compute(z, new EdgeRule.Absolute(0.45, true), null);
+      nd4j = new VoxelwiseConnectome(pool, new VoxelwiseConnectome.Options(128, 2, 1_000_000, TileKernel.ND4J))
+          .compute(z, new EdgeRule.Absolute(0.45, true), null);
+    }
+    assertSameEdges(check(nd4j), 0.45, true);
+    assertTrue(Math.abs(blas.edges().size() - nd4j.edges().size()) <= 2, "the same edges up to threshold ties");
+  }
+
+  @Test
   void parallelismDoesNotChangeTheResult() throws Exception {
     EdgeBuffer a = run(new EdgeRule.Absolute(0.3, true), 1).edges();
     EdgeBuffer b = run(new EdgeRule.Absolute(0.3, true), 2).edges();
