@@ -110,7 +110,7 @@ public class DecompositionService {
     }
     int k = req.getNComponents() == 0 ? 20 : req.getNComponents();
     if (k < 1) {
-      throw new InvalidArgumentException("TOO_MANY_COMPONENTS", "n_components must be ≥ 1, got " + k);
+      throw new InvalidArgumentException("INVALID_N_COMPONENTS", "n_components must be ≥ 1, got " + k);
     }
     if (req.hasCanica() && m != DecomposeRequest.Method.METHOD_CANICA
         || req.hasDictLearning() && m != DecomposeRequest.Method.METHOD_DICT_LEARNING) {
