@@ -12,12 +12,7 @@ import org.junit.jupiter.api.Test;
 class LinalgTest {
 
   private static Matrix random(int r, int c, long seed) {
-    Random rnd = new Random(seed);
-    double[] d = new double[r * c];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = rnd.nextGaussian();
-    }
-    return new Matrix(r, c, d);
+    return TestMatrices.random(r, c, seed);
   }
 
   @Test
