@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.voxelflow.decomposition.canica.Recovery;
+import io.voxelflow.decomposition.pipeline.ComponentMaps;
 import io.voxelflow.decomposition.pca.Pca;
 import io.voxelflow.decomposition.pca.PcaResult;
 import io.voxelflow.masking.extract.MaskedSignals;
@@ -39,13 +40,6 @@ class DecompositionEndToEndTest {
     return ConnectivityEndToEndTest.resource("/mask/sub-0" + s + "_bold.nii.gz").toString();
   }
 
-  /** The maps of a 4-D image (one per volume) at the voxels of {@code at}, K × voxels. */
-  static Matrix maps(Path img, BinaryMask at) {
-    try (NiftiImage i = NiftiImage.open(img)) {
-      return Matrix.of(MaskedSignals.extract(i, at, null, null));
-    }
-  }
-
   static BinaryMask mask(Path p) {
     try (NiftiImage m = NiftiImage.open(p)) {
       return Masking.loadMask(m, false);
@@ -58,14 +52,14 @@ class DecompositionEndToEndTest {
         "--seed", "0", "--out", out.toString());
     assertEquals(816, r.get("voxel_count").asInt(), "nilearn's multi-subject EPI mask has 816 voxels");
     BinaryMask ours = mask(out.resolve("mask.nii.gz"));
-    Matrix nilearn = maps(ConnectivityEndToEndTest.resource("/decomposition/" + golden), ours);
-    Matrix mine = maps(out.resolve("components.nii.gz"), ours);
+    Matrix nilearn = ComponentMaps.read(ConnectivityEndToEndTest.resource("/decomposition/" + golden), ours);
+    Matrix mine = ComponentMaps.read(out.resolve("components.nii.gz"), ours);
     Recovery.Score vsNilearn = Recovery.match(nilearn, mine);
     assertTrue(vsNilearn.mean() >= 0.9, method + " vs nilearn: matched mean |r| " + vsNilearn.mean());
 
     BinaryMask truthMask = mask(ConnectivityEndToEndTest.resource("/regions/truth_mask.nii.gz"));
-    Matrix truth = maps(ConnectivityEndToEndTest.resource("/regions/truth_maps.nii.gz"), truthMask);
-    Recovery.Score rec = Recovery.match(truth, maps(out.resolve("components.nii.gz"), truthMask));
+    Matrix truth = ComponentMaps.read(ConnectivityEndToEndTest.resource("/regions/truth_maps.nii.gz"), truthMask);
+    Recovery.Score rec = Recovery.match(truth, ComponentMaps.read(out.resolve("components.nii.gz"), truthMask));
     assertTrue(rec.mean() >= nilearnMean - 1e-3 && rec.min() >= nilearnMin - 1e-3,
         method + " recovery " + rec.mean() + " / " + rec.min() + " vs nilearn " + nilearnMean + " / " + nilearnMin);
 

@@ -65,6 +65,14 @@ public final class Addresses {
     return n == null ? CANONICAL.nullNode() : n;
   }
 
+  /**
+   * The key of one output of a result with several (e.g. a connectome's per-subject matrices and
+   * its mean): derived from the result's key and the output's name, so it is as stable as the key.
+   */
+  public static String outputKey(String key, String output) {
+    return sha256Hex(key + "/" + output);
+  }
+
   /** The storage key of a derived artifact. */
   public static String artifact(String key) {
     return "artifacts/" + key;

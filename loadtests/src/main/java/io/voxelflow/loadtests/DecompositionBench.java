@@ -3,6 +3,7 @@ package io.voxelflow.loadtests;
 import io.voxelflow.decomposition.canica.Recovery;
 import io.voxelflow.decomposition.canica.Threshold;
 import io.voxelflow.decomposition.dictlearning.DictLearningParameters;
+import io.voxelflow.decomposition.pipeline.ComponentMaps;
 import io.voxelflow.decomposition.pipeline.GroupDecomposition;
 import io.voxelflow.masking.mask.BinaryMask;
 import io.voxelflow.masking.mask.Masking;
@@ -48,30 +49,6 @@ final class DecompositionBench {
     return out;
   }
 
-  static Matrix maps(Path img, BinaryMask at) {
-    try (NiftiImage i = NiftiImage.open(img)) {
-      return Matrix.of(io.voxelflow.masking.extract.MaskedSignals.extract(i, at, null, null));
-    }
-  }
-
-  /** Components (K × mask voxels) scattered on the truth mask's voxels. */
-  static Matrix onTruth(Matrix comps, BinaryMask mask, BinaryMask truth) {
-    int[] grid = new int[mask.size()];
-    java.util.Arrays.fill(grid, -1);
-    int[] idx = mask.cOrderIndices();
-    for (int n = 0; n < idx.length; n++) {
-      grid[idx[n]] = n;
-    }
-    int[] t = truth.cOrderIndices();
-    double[] d = new double[comps.rows() * t.length];
-    for (int c = 0; c < comps.rows(); c++) {
-      for (int n = 0; n < t.length; n++) {
-        int col = grid[t[n]];
-        d[c * t.length + n] = col < 0 ? 0 : comps.get(c, col);
-      }
-    }
-    return new Matrix(comps.rows(), t.length, d);
-  }
 
   static void run() throws Exception {
     Path dir = dataset();
@@ -81,7 +58,7 @@ final class DecompositionBench {
     try (NiftiImage m = NiftiImage.open(truthDir.resolve("mask.nii.gz"))) {
       truthMask = Masking.loadMask(m, false);
     }
-    Matrix truth = maps(truthDir.resolve("maps.nii.gz"), truthMask);
+    Matrix truth = ComponentMaps.read(truthDir.resolve("maps.nii.gz"), truthMask);
     int k = truth.rows();
     long dataBytes = 0;
     for (Path p : images) {
@@ -118,7 +95,7 @@ final class DecompositionBench {
         try (var w = Files.walk(scratch)) {
           w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-        Recovery.Score rec = Recovery.match(truth, onTruth(r.components(), mask, truthMask));
+        Recovery.Score rec = Recovery.match(truth, ComponentMaps.onVoxels(r.components(), mask, truthMask));
         String tag = name + (fromGz ? "_from_niigz" : "_from_stored");
         json.append(String.format(Locale.ROOT, ", \"%s_s\": %.1f, \"%s_recovery_mean\": %.3f, \"%s_recovery_min\": %.3f,"
             + " \"%s_peak_heap_mb\": %.0f", tag, secs, tag, rec.mean(), tag, rec.min(), tag, sampler.heap.get() / 1e6));
@@ -153,7 +130,7 @@ final class DecompositionBench {
         }
         String[] lines = o.split("\n");
         double secs = Double.parseDouble(lines[lines.length - 1]);
-        Recovery.Score rec = Recovery.match(truth, maps(out, truthMask));
+        Recovery.Score rec = Recovery.match(truth, ComponentMaps.read(out, truthMask));
         json.append(String.format(Locale.ROOT, ", \"nilearn_%s_s\": %.1f, \"nilearn_%s_recovery_mean\": %.3f,"
             + " \"nilearn_%s_recovery_min\": %.3f", run, secs, run, rec.mean(), run, rec.min()));
         System.err.printf(Locale.ROOT, "nilearn %s: %.1f s, recovery %.3f / %.3f%n", run, secs, rec.mean(), rec.min());

@@ -57,6 +57,24 @@ public record Matrix(int rows, int cols, double[] data) {
     return m;
   }
 
+  /**
+   * A 2-D {@code .npy} file (any numeric dtype) as a matrix; other shapes are refused with
+   * {@link IllegalArgumentException} naming the shape.
+   */
+  public static Matrix readNpy(java.nio.file.Path file) throws java.io.IOException {
+    io.voxelflow.npy.Npy.NpyArray a = io.voxelflow.npy.Npy.read(file);
+    long[] s = a.shape();
+    if (s.length != 2) {
+      throw new IllegalArgumentException(file.getFileName() + " has shape " + Arrays.toString(s) + "; a matrix is 2-D");
+    }
+    return new Matrix((int) s[0], (int) s[1], a.toDoubleArray());
+  }
+
+  /** Writes the matrix as a float64 {@code .npy} (C order). */
+  public void writeNpy(java.nio.file.Path file) {
+    io.voxelflow.npy.Npy.write(file, data, rows, cols);
+  }
+
   /** Entry (i, j). */
   public double get(int i, int j) {
     return data[i * cols + j];

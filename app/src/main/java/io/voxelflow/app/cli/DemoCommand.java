@@ -183,7 +183,7 @@ public final class DemoCommand implements Command {
     try (io.voxelflow.nifti.NiftiImage m = io.voxelflow.nifti.NiftiImage.open(truthDir.resolve("mask.nii.gz"))) {
       truthMask = io.voxelflow.masking.mask.Masking.loadMask(m, false);
     }
-    io.voxelflow.numerics.Matrix truth = onGrid(truthDir.resolve("maps.nii.gz"), truthMask);
+    io.voxelflow.numerics.Matrix truth = io.voxelflow.decomposition.pipeline.ComponentMaps.read(truthDir.resolve("maps.nii.gz"), truthMask);
     var req = io.voxelflow.api.decomposition.v1alpha1.DecomposeRequest.newBuilder()
         .setMethod(io.voxelflow.api.decomposition.v1alpha1.DecomposeRequest.Method.METHOD_CANICA)
         .setNComponents(truth.rows()).setSeed(0);
@@ -197,7 +197,7 @@ public final class DemoCommand implements Command {
          FlightClient client = FlightClient.builder(alloc, Location.forGrpcInsecure("127.0.0.1", port)).build()) {
       io.voxelflow.client.FlightArtifacts.downloadBytes(client, r.getComponentsImage(), comps);
     }
-    var score = io.voxelflow.decomposition.canica.Recovery.match(truth, onGrid(comps, truthMask));
+    var score = io.voxelflow.decomposition.canica.Recovery.match(truth, io.voxelflow.decomposition.pipeline.ComponentMaps.read(comps, truthMask));
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("components", comps.toString());
     o.put("n_components", truth.rows());
@@ -205,13 +205,6 @@ public final class DemoCommand implements Command {
     o.put("recovery_mean_abs_r", Math.round(score.mean() * 1000) / 1000.0);
     o.put("recovery_min_abs_r", Math.round(score.min() * 1000) / 1000.0);
     return o;
-  }
-
-  /** The volumes of a 4-D image at the voxels of a mask (NiftiMasker without cleaning), volumes × voxels. */
-  static io.voxelflow.numerics.Matrix onGrid(Path img, io.voxelflow.masking.mask.BinaryMask at) {
-    try (io.voxelflow.nifti.NiftiImage i = io.voxelflow.nifti.NiftiImage.open(img)) {
-      return io.voxelflow.numerics.Matrix.of(io.voxelflow.masking.extract.MaskedSignals.extract(i, at, null, null));
-    }
   }
 
   @Override

@@ -101,13 +101,11 @@ public class ConnectivityInputs {
    */
   public Matrix readMatrix(Input in) throws IOException {
     if ("application/x-npy".equals(in.artifact().getMediaType())) {
-      Npy.NpyArray a = Npy.read(in.file());
-      long[] s = a.shape();
-      if (s.length != 2) {
-        throw new InvalidArgumentException("NOT_A_MATRIX", in.artifact().getName() + " has shape "
-            + java.util.Arrays.toString(s) + "; a matrix is 2-D");
+      try {
+        return Matrix.readNpy(in.file());
+      } catch (IllegalArgumentException e) {
+        throw new InvalidArgumentException("NOT_A_MATRIX", in.artifact().getName() + ": " + e.getMessage());
       }
-      return new Matrix((int) s[0], (int) s[1], a.toDoubleArray());
     }
     if (!ArtifactStore.MEDIA_TYPE.equals(in.artifact().getMediaType())) {
       throw new InvalidArgumentException("NOT_A_MATRIX", in.artifact().getName() + " is "
@@ -133,7 +131,7 @@ public class ConnectivityInputs {
   /** Writes a matrix as a float64 {@code .npy} in scratch (the file is the caller's). */
   public Path npy(Matrix m) throws IOException {
     Path f = Files.createTempFile(scratch(), "matrix-", ".npy");
-    Npy.write(f, m.data(), m.rows(), m.cols());
+    m.writeNpy(f);
     return f;
   }
 

@@ -102,11 +102,11 @@ public class ConnectomeService {
     for (int i = 0; i < ins.size(); i++) {
       ctx.checkCancelled();
       Path f = o.vectorize() ? inputs.npy(c.vectors().get(i)) : inputs.npy(c.matrices().get(i));
-      resp.addConnectomes(store(VoxelwiseService.sub(key, "subject-" + i), f, o, c, List.of(ins.get(i)), pj));
+      resp.addConnectomes(store(Addresses.outputKey(key, "subject-" + i), f, o, c, List.of(ins.get(i)), pj));
     }
     Matrix mean = c.mean();
     Path mf = inputs.npy(mean);
-    resp.setMean(inputs.store(VoxelwiseService.sub(key, "mean"), mf, ".npy", "application/x-npy",
+    resp.setMean(inputs.store(Addresses.outputKey(key, "mean"), mf, ".npy", "application/x-npy",
         List.of((long) mean.rows(), (long) mean.cols()), "float64", METHOD + " (group mean)", pj, ins));
     ComputeConnectomeResponse r = resp.build();
     inputs.artifacts().putResponse(key, r);

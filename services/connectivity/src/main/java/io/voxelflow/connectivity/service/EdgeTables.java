@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -74,13 +75,39 @@ public final class EdgeTables {
 
   /** Reads an edge table (this schema) back; node indices must fit an int. */
   public static EdgeBuffer read(Path file) throws IOException {
+    return readTable(file).orElseThrow(() -> new IOException(file.getFileName() + " is not an edge table"));
+  }
+
+  /**
+   * An Arrow file as a graph over its nodes, in one read: empty when it is not an edge table (no
+   * {@code source}, {@code target}, {@code weight} columns). The node count is the schema's
+   * {@code voxelflow.nodes}, raised to cover every index (isolated nodes only exist through it).
+   */
+  public static Optional<io.voxelflow.connectivity.graph.EdgeList> readGraph(Path file) throws IOException {
+    int[] nodes = new int[1];
+    return readTable(file, nodes).map(e -> e.toGraph(nodes[0]));
+  }
+
+  private static Optional<EdgeBuffer> readTable(Path file) throws IOException {
+    return readTable(file, new int[1]);
+  }
+
+  /** The edges, or empty if not an edge table; {@code nodes[0]} receives the node count. */
+  private static Optional<EdgeBuffer> readTable(Path file, int[] nodes) throws IOException {
     try (BufferAllocator alloc = new RootAllocator();
          FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
          ArrowFileReader r = new ArrowFileReader(ch, alloc)) {
       VectorSchemaRoot root = r.getVectorSchemaRoot();
       Schema sc = root.getSchema();
       if (!hasFields(sc, "source", "target", "weight")) {
-        throw new IOException("not an edge table: columns " + sc.getFields());
+        return Optional.empty();
+      }
+      String declared = sc.getCustomMetadata().get("voxelflow.nodes");
+      int n = 0;
+      try {
+        n = declared == null ? 0 : Integer.parseInt(declared);
+      } catch (NumberFormatException e) {
+        // metadata from another writer: count from the edges
       }
       EdgeBuffer out = new EdgeBuffer(1024);
       while (r.loadNextBatch()) {
@@ -88,10 +115,14 @@ public final class EdgeTables {
         BigIntVector t = (BigIntVector) root.getVector("target");
         Float4Vector wt = (Float4Vector) root.getVector("weight");
         for (int e = 0; e < root.getRowCount(); e++) {
-          out.add(Math.toIntExact(s.get(e)), Math.toIntExact(t.get(e)), wt.get(e));
+          int a = Math.toIntExact(s.get(e));
+          int b = Math.toIntExact(t.get(e));
+          out.add(a, b, wt.get(e));
+          n = Math.max(n, Math.max(a, b) + 1);
         }
       }
-      return out;
+      nodes[0] = n;
+      return Optional.of(out);
     }
   }
 
@@ -102,28 +133,5 @@ public final class EdgeTables {
       }
     }
     return true;
-  }
-
-  /** The node count recorded in an edge table's metadata ({@code voxelflow.nodes}), 0 if absent. */
-  public static int nodeCount(Path file) throws IOException {
-    try (BufferAllocator alloc = new RootAllocator();
-         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-         ArrowFileReader r = new ArrowFileReader(ch, alloc)) {
-      String n = r.getVectorSchemaRoot().getSchema().getCustomMetadata().get("voxelflow.nodes");
-      return n == null ? 0 : Integer.parseInt(n);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  /** Whether a file is an edge table (by schema). */
-  public static boolean isEdgeTable(Path file) {
-    try (BufferAllocator alloc = new RootAllocator();
-         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-         ArrowFileReader r = new ArrowFileReader(ch, alloc)) {
-      return hasFields(r.getVectorSchemaRoot().getSchema(), "source", "target", "weight");
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
   }
 }

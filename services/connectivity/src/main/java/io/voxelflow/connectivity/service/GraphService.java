@@ -17,7 +17,6 @@ import io.voxelflow.connectivity.graph.NetworkReport;
 import io.voxelflow.connectivity.graph.ThresholdRule;
 import io.voxelflow.error.InvalidArgumentException;
 import io.voxelflow.flight.ArtifactStore;
-import io.voxelflow.numerics.Matrix;
 import io.voxelflow.operations.OperationContext;
 import io.voxelflow.operations.OperationManager;
 import io.voxelflow.storage.Addresses;
@@ -149,13 +148,9 @@ public class GraphService {
       return cached.get();
     }
     ctx.progress(0.05, "reading the graph");
-    EdgeList edges;
-    if (ArtifactStore.MEDIA_TYPE.equals(graph.artifact().getMediaType()) && EdgeTables.isEdgeTable(graph.file())) {
-      edges = fromEdgeTable(graph.file());
-    } else {
-      Matrix m = inputs.readMatrix(graph);
-      edges = GraphBuilder.fromMatrix(m, rule, keepNegative);
-    }
+    Optional<EdgeList> table = ArtifactStore.MEDIA_TYPE.equals(graph.artifact().getMediaType())
+        ? EdgeTables.readGraph(graph.file()) : Optional.empty();
+    EdgeList edges = table.isPresent() ? table.get() : GraphBuilder.fromMatrix(inputs.readMatrix(graph), rule, keepNegative);
     if (edges.nodeCount() > LARGE_GRAPH_NODES) {
       for (Metric m : metrics) {
         if (!m.scalable()) {
@@ -173,23 +168,13 @@ public class GraphService {
     writeNodeTable(f, report);
     GraphMetricsResponse.Builder resp = GraphMetricsResponse.newBuilder().setNodeCount(edges.nodeCount())
         .setEdgeCount(edges.edgeCount());
-    resp.setNodeMetrics(inputs.store(VoxelwiseService.sub(key, "nodes"), f, ".arrow", ArtifactStore.MEDIA_TYPE,
+    resp.setNodeMetrics(inputs.store(Addresses.outputKey(key, "nodes"), f, ".arrow", ArtifactStore.MEDIA_TYPE,
         List.of((long) report.nodeCount(), 1L + report.nodeColumns().size()), "table", METHOD, p.toString(), List.of(graph)));
     report.global().forEach((name, value) -> resp.addGlobalMetrics(GlobalMetric.newBuilder().setName(name).setValue(value)
         .setMetric(GLOBAL.getOrDefault(name, GraphMetricsRequest.Metric.METRIC_UNSPECIFIED))));
     GraphMetricsResponse r = resp.build();
     inputs.artifacts().putResponse(key, r);
     return r;
-  }
-
-  /** An edge table artifact as the graph package's edge list; nodes from its metadata (else max index + 1). */
-  static EdgeList fromEdgeTable(Path file) throws IOException {
-    io.voxelflow.connectivity.voxelwise.EdgeBuffer e = EdgeTables.read(file);
-    int n = EdgeTables.nodeCount(file);
-    for (int i = 0; i < e.size(); i++) {
-      n = Math.max(n, Math.max(e.source(i), e.target(i)) + 1);
-    }
-    return e.toGraph(n);
   }
 
   /** Per-node metrics as an Arrow table: {@code node: int64}, then one column per metric. */

@@ -123,11 +123,11 @@ public class SeedService {
     List<Long> grid = List.of((long) mask.x(), (long) mask.y(), (long) mask.z());
     SeedCorrelationResponse.Builder resp = SeedCorrelationResponse.newBuilder()
         .setSeedVoxelCount(req.getSeedCase() == SeedCorrelationRequest.SeedCase.SEED_SIGNAL ? 0 : map.seedVoxelCount());
-    resp.setCorrelationMap(inputs.store(VoxelwiseService.sub(key, "r"),
+    resp.setCorrelationMap(inputs.store(Addresses.outputKey(key, "r"),
         VoxelwiseService.map(scratch, map.r(), mask, NiftiDatatype.FLOAT32), ".nii.gz", "application/x-nifti-gz", grid,
         "float32", METHOD, pj, ins));
     if (req.getFisherZ()) {
-      resp.setFisherZMap(inputs.store(VoxelwiseService.sub(key, "z"),
+      resp.setFisherZMap(inputs.store(Addresses.outputKey(key, "z"),
           VoxelwiseService.map(scratch, map.z(), mask, NiftiDatatype.FLOAT32), ".nii.gz", "application/x-nifti-gz", grid,
           "float32", METHOD, pj, ins));
     }
@@ -137,7 +137,7 @@ public class SeedService {
       series[t][0] = map.seedSeries()[t];
     }
     ArrowMatrices.writeIpcFile(seedFile, series, java.util.Map.of("voxelflow.columns", "seed series"));
-    resp.setSeedSignal(inputs.store(VoxelwiseService.sub(key, "seed"), seedFile, ".arrow",
+    resp.setSeedSignal(inputs.store(Addresses.outputKey(key, "seed"), seedFile, ".arrow",
         io.voxelflow.flight.ArtifactStore.MEDIA_TYPE, List.of((long) series.length, 1L), "float32", METHOD, pj, ins));
     SeedCorrelationResponse r = resp.build();
     inputs.artifacts().putResponse(key, r);

@@ -156,15 +156,15 @@ public class VoxelwiseService {
     EdgeTables.write(edgesFile, res.edges(), Map.of("voxelflow.nodes", String.valueOf(res.nodes()),
         "voxelflow.effective_threshold", String.valueOf(res.effectiveThreshold()),
         "voxelflow.node_order", "mask voxels of " + maskIn.name() + ", C order of (i,j,k)"));
-    Artifact edges = inputs.store(sub(key, "edges"), edgesFile, ".arrow", ArtifactStore.MEDIA_TYPE,
+    Artifact edges = inputs.store(Addresses.outputKey(key, "edges"), edgesFile, ".arrow", ArtifactStore.MEDIA_TYPE,
         List.of((long) res.edges().size(), 3L), "edge_table", method, pj, ins);
     double[] degree = new double[res.nodes()];
     for (int v = 0; v < degree.length; v++) {
       degree[v] = res.degree()[v];
     }
-    Artifact degreeMap = inputs.store(sub(key, "degree"), map(scratch, degree, mask, NiftiDatatype.INT32), ".nii.gz",
+    Artifact degreeMap = inputs.store(Addresses.outputKey(key, "degree"), map(scratch, degree, mask, NiftiDatatype.INT32), ".nii.gz",
         "application/x-nifti-gz", List.of((long) mask.x(), (long) mask.y(), (long) mask.z()), "int32", method, pj, ins);
-    Artifact strengthMap = inputs.store(sub(key, "strength"), map(scratch, res.strength(), mask, NiftiDatatype.FLOAT32),
+    Artifact strengthMap = inputs.store(Addresses.outputKey(key, "strength"), map(scratch, res.strength(), mask, NiftiDatatype.FLOAT32),
         ".nii.gz", "application/x-nifti-gz", List.of((long) mask.x(), (long) mask.y(), (long) mask.z()), "float32",
         method, pj, ins);
     VoxelwiseConnectomeResponse resp = VoxelwiseConnectomeResponse.newBuilder().setEdges(edges).setDegreeMap(degreeMap)
@@ -174,10 +174,6 @@ public class VoxelwiseService {
     return resp;
   }
 
-  /** A derived key for one output of a result. */
-  static String sub(String key, String output) {
-    return Addresses.sha256Hex(key + "/" + output);
-  }
 
   /** A per-voxel value map as a 3-D NIfTI on the mask's grid, 0 outside the mask. */
   static Path map(Path scratch, double[] values, BinaryMask mask, NiftiDatatype datatype) throws java.io.IOException {

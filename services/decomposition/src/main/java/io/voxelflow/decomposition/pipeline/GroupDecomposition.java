@@ -406,8 +406,7 @@ public final class GroupDecomposition {
           return write(i, true);
         }
       }
-      Npy.NpyArray a = Npy.read(file(i));
-      return new Matrix((int) a.shape()[0], (int) a.shape()[1], a.toDoubleArray());
+      return Matrix.readNpy(file(i));
     }
 
     /**

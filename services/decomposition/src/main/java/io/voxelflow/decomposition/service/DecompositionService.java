@@ -21,7 +21,6 @@ import io.voxelflow.masking.mask.BinaryMask;
 import io.voxelflow.masking.mask.Masking;
 import io.voxelflow.masking.service.SignalExtractionService;
 import io.voxelflow.nifti.NiftiImage;
-import io.voxelflow.npy.Npy;
 import io.voxelflow.numerics.Matrix;
 import io.voxelflow.numerics.NumericThreads;
 import io.voxelflow.operations.OperationContext;
@@ -223,7 +222,7 @@ public class DecompositionService {
       Path f = Files.createTempFile(storage.scratchDir(), "mask-", ".nii.gz");
       Files.delete(f);
       mask.writeNifti(f);
-      maskArtifact = store(sub(key, "mask"), f, ".nii.gz", "application/x-nifti-gz",
+      maskArtifact = store(Addresses.outputKey(key, "mask"), f, ".nii.gz", "application/x-nifti-gz",
           List.of((long) mask.x(), (long) mask.y(), (long) mask.z(), (long) mask.count()), "uint8", pj, images);
     }
     String maskAddress = maskArtifact.getName() + "@" + maskArtifact.getSha256();
@@ -241,8 +240,7 @@ public class DecompositionService {
         if (done.isEmpty()) {
           return Optional.empty();
         }
-        Npy.NpyArray a = Npy.read(artifacts().localFile(done.get()));
-        return Optional.of(new Matrix((int) a.shape()[0], (int) a.shape()[1], a.toDoubleArray()));
+        return Optional.of(Matrix.readNpy(artifacts().localFile(done.get())));
       }
 
       @Override
@@ -274,7 +272,7 @@ public class DecompositionService {
       }
       ctx.progress(0.98, "storing results");
       for (int i = 0; i < images.size(); i++) {
-        resp.addTimeCourses(storeMatrix(sub(key, "time-courses-" + i), r.timeCourses().get(i), pj, List.of(images.get(i))));
+        resp.addTimeCourses(storeMatrix(Addresses.outputKey(key, "time-courses-" + i), r.timeCourses().get(i), pj, List.of(images.get(i))));
       }
       Matrix components = r.components();
       double[][] rows = new double[components.rows()][];
@@ -283,9 +281,9 @@ public class DecompositionService {
       }
       Path img = Files.createTempFile(scratch, "components-", ".nii.gz");
       MaskedSignals.writeNifti(img, rows, mask);
-      resp.setComponentsImage(store(sub(key, "components-image"), img, ".nii.gz", "application/x-nifti-gz",
+      resp.setComponentsImage(store(Addresses.outputKey(key, "components-image"), img, ".nii.gz", "application/x-nifti-gz",
           List.of((long) mask.x(), (long) mask.y(), (long) mask.z(), (long) components.rows()), "float32", pj, images));
-      resp.setComponents(storeMatrix(sub(key, "components"), components, pj, images));
+      resp.setComponents(storeMatrix(Addresses.outputKey(key, "components"), components, pj, images));
       DecomposeResponse out = resp.build();
       artifacts().putResponse(key, out);
       return out;
@@ -305,9 +303,6 @@ public class DecompositionService {
         p.dict(), budget);
   }
 
-  static String sub(String key, String output) {
-    return Addresses.sha256Hex(key + "/" + output);
-  }
 
   Artifact store(String key, Path file, String ext, String mediaType, List<Long> shape, String dtype, String pj,
       List<SignalExtractionService.MaskRef> inputs) throws IOException {
@@ -336,7 +331,7 @@ public class DecompositionService {
   /** A matrix as a float64 .npy artifact (exact: reductions reused by a resumed run). */
   Artifact storeNpy(String key, Matrix m, String pj, List<SignalExtractionService.MaskRef> inputs) throws IOException {
     Path f = Files.createTempFile(storage.scratchDir(), "matrix-", ".npy");
-    Npy.write(f, m.data(), m.rows(), m.cols());
+    m.writeNpy(f);
     return store(key, f, ".npy", "application/x-npy", List.of((long) m.rows(), (long) m.cols()), "float64", pj, inputs);
   }
 

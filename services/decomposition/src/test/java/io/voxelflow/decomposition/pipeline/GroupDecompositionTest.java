@@ -9,7 +9,6 @@ import io.voxelflow.decomposition.canica.Recovery;
 import io.voxelflow.decomposition.canica.Threshold;
 import io.voxelflow.decomposition.dictlearning.DictLearningParameters;
 import io.voxelflow.error.InvalidArgumentException;
-import io.voxelflow.masking.extract.MaskedSignals;
 import io.voxelflow.masking.mask.BinaryMask;
 import io.voxelflow.masking.mask.Masking;
 import io.voxelflow.nifti.NiftiImage;
@@ -144,10 +143,7 @@ class GroupDecompositionTest {
     try (NiftiImage m = NiftiImage.open(sim.truth("mask.nii.gz"))) {
       truthMask = Masking.loadMask(m, false);
     }
-    Matrix truth;
-    try (NiftiImage m = NiftiImage.open(sim.truth("maps.nii.gz"))) {
-      truth = Matrix.of(MaskedSignals.extract(m, truthMask, null, null));
-    }
+    Matrix truth = ComponentMaps.read(sim.truth("maps.nii.gz"), truthMask);
     GroupDecomposition g = new GroupDecomposition(pool, Files.createDirectories(scratch.resolve("work")));
     List<Path> staged = g.stage(imgs, 1L << 32);
     BinaryMask mask = g.multiEpiMaskParallel(staged);
@@ -157,29 +153,11 @@ class GroupDecompositionTest {
       GroupDecomposition.Settings s = new GroupDecomposition.Settings(methods[m], truth.rows(), 0, m == 0 ? 6.0 : 4.0, true,
           Threshold.auto(), 10, true, DictLearningParameters.defaults(0), 1L << 30);
       GroupDecomposition.Result r = g.run(staged, mask, s, GroupDecomposition.ReductionCache.none(), (f, st) -> { });
-      Recovery.Score score = Recovery.match(truth, onTruth(r.components(), mask, truthMask));
+      Recovery.Score score = Recovery.match(truth, ComponentMaps.onVoxels(r.components(), mask, truthMask));
       System.out.printf("%s on small: recovery %.3f / %.3f (nilearn on the same files %.3f / %.3f)%n", methods[m],
           score.mean(), score.min(), nilearn[m][0], nilearn[m][1]);
       assertTrue(score.mean() >= nilearn[m][0] - 0.005 && score.min() >= nilearn[m][1] - 0.005,
           methods[m] + " recovery " + score.mean() + " / " + score.min());
     }
-  }
-
-  /** Components on the mask's voxels, placed on the truth mask's voxels (0 outside the mask). */
-  static Matrix onTruth(Matrix comps, BinaryMask mask, BinaryMask truth) {
-    int[] column = new int[mask.size()];
-    java.util.Arrays.fill(column, -1);
-    int[] idx = mask.cOrderIndices();
-    for (int n = 0; n < idx.length; n++) {
-      column[idx[n]] = n;
-    }
-    int[] t = truth.cOrderIndices();
-    double[] d = new double[comps.rows() * t.length];
-    for (int c = 0; c < comps.rows(); c++) {
-      for (int n = 0; n < t.length; n++) {
-        d[c * t.length + n] = column[t[n]] < 0 ? 0 : comps.get(c, column[t[n]]);
-      }
-    }
-    return new Matrix(comps.rows(), t.length, d);
   }
 }
