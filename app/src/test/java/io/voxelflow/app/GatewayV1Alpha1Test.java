@@ -1,5 +1,6 @@
 package io.voxelflow.app;
 
+import io.voxelflow.client.FlightConnection;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -107,9 +108,9 @@ class GatewayV1Alpha1Test {
     List<float[][]> subjects = List.of(randomSignals(1, 40, regions), randomSignals(2, 40, regions));
     List<String> signals = new ArrayList<>();
     try (RootAllocator alloc = new RootAllocator();
-         FlightClient client = FlightClient.builder(alloc, flight()).build()) {
+         FlightConnection client = FlightConnection.connect(flight(), alloc)) {
       for (float[][] s : subjects) {
-        signals.add(FlightArtifacts.putMatrix(client, alloc, s, Map.of("voxelflow.source", "gateway-test")).getName());
+        signals.add(FlightArtifacts.putMatrix(client, s, Map.of("voxelflow.source", "gateway-test")).getName());
       }
       String op = post("connectivity:computeConnectome", "{\"signals\": [\"" + signals.get(0) + "\", \"" + signals.get(1)
           + "\"], \"kind\": \"KIND_CORRELATION\", \"estimator\": \"ESTIMATOR_EMPIRICAL\"}")

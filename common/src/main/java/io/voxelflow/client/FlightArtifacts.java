@@ -16,9 +16,7 @@ import java.util.Map;
 import org.apache.arrow.flight.AsyncPutListener;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
-import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.PutResult;
-import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarBinaryVector;
@@ -28,7 +26,7 @@ import org.apache.arrow.vector.ipc.ArrowFileWriter;
 
 /**
  * Client side of artifacts over Arrow Flight: put a matrix (DoPut), fetch an Arrow artifact as an
- * IPC file or a non-Arrow artifact's bytes (DoGet). What the CLI uses; other Java clients can too.
+ * IPC file, a matrix as rows, or a non-Arrow artifact's bytes (DoGet, through {@link FlightReader}). What the CLI uses; other Java clients can too.
  */
 public final class FlightArtifacts {
   private FlightArtifacts() {}
@@ -37,8 +35,10 @@ public final class FlightArtifacts {
    * Stores a rows × columns float32 matrix (the {@link ArrowMatrices} layout) with DoPut and returns
    * its artifact record (content-addressed: the same matrix again is the same artifact).
    */
-  public static Artifact putMatrix(FlightClient client, BufferAllocator alloc, float[][] rows, Map<String, String> metadata)
+  public static Artifact putMatrix(FlightConnection flight, float[][] rows, Map<String, String> metadata)
       throws IOException {
+    FlightClient client = flight.client();
+    BufferAllocator alloc = flight.allocator();
     int n = rows.length == 0 ? 0 : rows[0].length;
     byte[][] meta = new byte[1][];
     try (VectorSchemaRoot root = VectorSchemaRoot.create(ArrowMatrices.schema(n, metadata), alloc)) {
@@ -83,7 +83,9 @@ public final class FlightArtifacts {
   }
 
   /** Stores a local Arrow IPC file (any table, e.g. an edge table) with DoPut; returns its artifact record. */
-  public static Artifact putIpcFile(FlightClient client, BufferAllocator alloc, Path file) throws IOException {
+  public static Artifact putIpcFile(FlightConnection flight, Path file) throws IOException {
+    FlightClient client = flight.client();
+    BufferAllocator alloc = flight.allocator();
     byte[][] meta = new byte[1][];
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
          org.apache.arrow.vector.ipc.ArrowFileReader reader = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, alloc)) {
@@ -106,9 +108,9 @@ public final class FlightArtifacts {
   }
 
   /** Writes an Arrow artifact (a table or matrix) to {@code out} as an Arrow IPC file, atomically. */
-  public static void downloadArrow(FlightClient client, Artifact artifact, Path out) throws IOException {
+  public static void downloadArrow(FlightConnection flight, Artifact artifact, Path out) throws IOException {
     Path tmp = temp(out);
-    try (FlightStream s = client.getStream(new Ticket(artifact.getFlightTicket().toByteArray()));
+    try (FlightReader s = flight.read(artifact.getFlightTicket().toByteArray());
          FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
          ArrowFileWriter w = new ArrowFileWriter(s.getRoot(), null, ch)) {
       w.start();
@@ -124,9 +126,9 @@ public final class FlightArtifacts {
   }
 
   /** Writes a non-Arrow artifact's bytes (a {@code bytes} column stream) to {@code out}, atomically. */
-  public static void downloadBytes(FlightClient client, Artifact artifact, Path out) throws IOException {
+  public static void downloadBytes(FlightConnection flight, Artifact artifact, Path out) throws IOException {
     Path tmp = temp(out);
-    try (FlightStream s = client.getStream(new Ticket(artifact.getFlightTicket().toByteArray()));
+    try (FlightReader s = flight.read(artifact.getFlightTicket().toByteArray());
          OutputStream os = Files.newOutputStream(tmp)) {
       while (s.next()) {
         VarBinaryVector bytes = (VarBinaryVector) s.getRoot().getVector("bytes");
@@ -139,6 +141,29 @@ public final class FlightArtifacts {
       throw e instanceof IOException io ? io : new IOException(e);
     }
     Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * Reads a matrix artifact (the {@link ArrowMatrices} layout, or an image stream: {@code voxels}
+   * instead of {@code values}) into rows of floats, in row order.
+   */
+  public static float[][] readMatrix(FlightConnection flight, Artifact artifact) {
+    java.util.List<float[]> out = new java.util.ArrayList<>();
+    try (FlightReader s = flight.read(artifact.getFlightTicket().toByteArray())) {
+      while (s.next()) {
+        VectorSchemaRoot root = s.getRoot();
+        FixedSizeListVector values = (FixedSizeListVector) (root.getVector("values") != null
+            ? root.getVector("values") : root.getVector("voxels"));
+        var items = (org.apache.arrow.vector.Float4Vector) values.getDataVector();
+        int n = values.getListSize();
+        for (int r = 0; r < root.getRowCount(); r++) {
+          float[] row = new float[n];
+          items.getDataBuffer().nioBuffer((long) r * n * 4, n * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(row);
+          out.add(row);
+        }
+      }
+    }
+    return out.toArray(new float[0][]);
   }
 
   /** The artifact record a DoPut acknowledged (JSON in the PutResult's application metadata). */

@@ -126,27 +126,6 @@ public final class ArrowMatrices {
     }
   }
 
-  /**
-   * Reads a matrix stream (this layout, or an image stream: {@code voxels} instead of
-   * {@code values}) into rows of floats, in row order.
-   */
-  public static float[][] read(org.apache.arrow.flight.FlightStream s) {
-    List<float[]> out = new ArrayList<>();
-    while (s.next()) {
-      VectorSchemaRoot root = s.getRoot();
-      FixedSizeListVector values = (FixedSizeListVector) (root.getSchema().getFields().stream().anyMatch(x -> x.getName().equals("values"))
-          ? root.getVector("values") : root.getVector("voxels"));
-      var items = (org.apache.arrow.vector.Float4Vector) values.getDataVector();
-      int n = values.getListSize();
-      for (int r = 0; r < root.getRowCount(); r++) {
-        float[] row = new float[n];
-        items.getDataBuffer().nioBuffer((long) r * n * 4, n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(row);
-        out.add(row);
-      }
-    }
-    return out.toArray(new float[0][]);
-  }
-
   /** Receives matrix rows in order. */
   @FunctionalInterface
   public interface RowVisitor {

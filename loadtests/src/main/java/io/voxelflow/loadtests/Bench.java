@@ -17,6 +17,10 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     String suite = args.length > 0 ? args[0] : "nifti-read";
+    // Outside Quarkus nothing configures JBoss LogManager (slf4j's binding here), whose loggers
+    // then log at DEBUG: netty's HTTP/2 frame logger would hex-dump every DATA frame, which is
+    // not what a configured service does (INFO). Benchmarks run at INFO, like the services.
+    org.jboss.logmanager.LogContext.getSystemLogContext().getLogger("").setLevel(java.util.logging.Level.INFO);
     switch (suite) {
       case "nifti-read" -> niftiRead();
       case "flight" -> FlightBench.run();

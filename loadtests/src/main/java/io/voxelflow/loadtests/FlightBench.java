@@ -3,6 +3,8 @@ package io.voxelflow.loadtests;
 import io.voxelflow.api.ingest.v1.Image;
 import io.voxelflow.api.ingest.v1.UploadMetadata;
 import io.voxelflow.api.ingest.v1.VoxelTicket;
+import io.voxelflow.client.FlightConnection;
+import io.voxelflow.client.FlightReader;
 import io.voxelflow.flight.ArtifactStore;
 import io.voxelflow.flight.BatchSink;
 import io.voxelflow.flight.FlightSource;
@@ -40,9 +42,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Flight DoGet on loopback, one stream, of a stored 1.07 GB float32 image (64×64×64×1024), against
- * raw loopback TCP moving the same number of bytes in the same run. Also a "transport only" Flight
- * stream of in-memory batches, to separate Flight's cost from ours (reading the stored image and
- * reordering voxels to C order).
+ * raw loopback TCP moving the same number of bytes in the same run. Each case is read by Arrow
+ * Java's {@code FlightClient} and by Voxelflow's {@link FlightReader} (one copy per batch); a
+ * "transport only" stream of in-memory batches separates Flight's cost from ours; and a first
+ * read of the stored image (its C-order copy deleted before each run) shows what the decode and
+ * reorder path costs when no copy exists yet.
  */
 final class FlightBench {
   private FlightBench() {}
@@ -93,16 +97,46 @@ final class FlightBench {
                      io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
                          .flowControlWindow(window).maxInboundMessageSize(Integer.MAX_VALUE).build())
                  : FlightClient.builder(clientRoot, Location.forGrpcInsecure("127.0.0.1", server.getPort())).build()) {
-          Harness.Result tcp = Harness.measure("loopback TCP", 2, 5, () -> TcpBaseline.transfer(bytes));
-          Harness.Result mem = Harness.measure("Flight, in-memory batches", 2, 5,
-              () -> drain(client, VoxelTicket.newBuilder().setImage("bench/in-memory").build()));
-          Harness.Result img = Harness.measure("Flight, stored image", 2, 5,
-              () -> drain(client, VoxelTicket.newBuilder().setImage(image.getName()).build()));
-          System.out.printf(Locale.ROOT, "{\"suite\": \"flight-doget\", \"bytes\": %d, \"tcp_mb_per_s\": %.0f,"
-                  + " \"flight_memory_mb_per_s\": %.0f, \"flight_image_mb_per_s\": %.0f,"
-                  + " \"ratio_flight_memory_vs_tcp\": %.3f, \"ratio_flight_image_vs_tcp\": %.3f}%n",
-              bytes, tcp.median() / 1e6, mem.median() / 1e6, img.median() / 1e6,
-              mem.median() / tcp.median(), img.median() / tcp.median());
+          // -Dbench.flight.only=CASE runs only the cases whose names contain CASE (for profiling).
+          String only = System.getProperty("bench.flight.only", "");
+          int runs = Integer.getInteger("bench.flight.runs", 5);
+          FlightConnection flight = FlightConnection.connect(Location.forGrpcInsecure("127.0.0.1", server.getPort()), clientRoot);
+          VoxelTicket memory = VoxelTicket.newBuilder().setImage("bench/in-memory").build();
+          VoxelTicket stored = VoxelTicket.newBuilder().setImage(image.getName()).build();
+          Path copies = dir.resolve("data/cache/voxels");
+          Harness.Setup idle = () -> ImageFlightSource.awaitVoxelCacheIdle(java.time.Duration.ofMinutes(5));
+          Harness.Setup noCopy = () -> {
+            idle.run();
+            deleteCopies(copies);
+          };
+          record Case(Harness.Setup before, Harness.Run run) {}
+          java.util.Map<String, Case> cases = new java.util.LinkedHashMap<>();
+          cases.put("loopback TCP", new Case(() -> { }, () -> TcpBaseline.transfer(bytes)));
+          cases.put("FlightClient, in-memory", new Case(() -> { }, () -> drain(client, memory)));
+          cases.put("FlightReader, in-memory", new Case(() -> { }, () -> drain(flight, memory)));
+          // A stored image read again: its C-order copy (built after the first whole read) is streamed.
+          cases.put("FlightClient, stored image", new Case(idle, () -> drain(client, stored)));
+          cases.put("FlightReader, stored image", new Case(idle, () -> drain(flight, stored)));
+          // The first whole read of an image: decoded, scaled and reordered volume by volume.
+          cases.put("FlightReader, stored image, first read", new Case(noCopy, () -> drain(flight, stored)));
+          java.util.Map<String, Harness.Result> r = new java.util.HashMap<>();
+          for (var e : cases.entrySet()) {
+            if (e.getKey().startsWith("loopback") || e.getKey().contains(only)) {
+              r.put(e.getKey(), Harness.measure(e.getKey(), 2, runs, e.getValue().before(), e.getValue().run()));
+            }
+          }
+          double tcp = r.get("loopback TCP").median();
+          StringBuilder json = new StringBuilder("{\"suite\": \"flight-doget\", \"bytes\": " + bytes);
+          json.append(String.format(Locale.ROOT, ", \"tcp_mb_per_s\": %.0f", tcp / 1e6));
+          for (var e : r.entrySet()) {
+            if (!e.getKey().startsWith("loopback")) {
+              String key = e.getKey().toLowerCase(Locale.ROOT).replaceAll("[^a-z]+", "_");
+              json.append(String.format(Locale.ROOT, ", \"%s_mb_per_s\": %.0f, \"%s_vs_tcp\": %.3f",
+                  key, e.getValue().median() / 1e6, key, e.getValue().median() / tcp));
+            }
+          }
+          System.out.println(json.append('}'));
+          flight.close();
         }
       } finally {
         workers.shutdownNow();
@@ -110,19 +144,46 @@ final class FlightBench {
     }
   }
 
-  /** Reads a whole stream; returns the bytes of values received. */
+  static void deleteCopies(Path dir) throws java.io.IOException {
+    if (Files.isDirectory(dir)) {
+      try (var files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.delete(f);
+        }
+      }
+    }
+  }
+
+  /** Reads a whole stream with Arrow's client; returns the bytes of values received. */
   static long drain(FlightClient client, VoxelTicket t) throws Exception {
     long bytes = 0;
     try (FlightStream s = client.getStream(new Ticket(t.toByteArray()))) {
       while (s.next()) {
-        int rows = s.getRoot().getRowCount();
-        for (FieldVector v : s.getRoot().getFieldVectors()) {
-          if (v instanceof org.apache.arrow.vector.complex.FixedSizeListVector l) {
-            bytes += (long) rows * l.getListSize() * 4;
-          } else if (v instanceof org.apache.arrow.vector.Float4Vector) {
-            bytes += (long) rows * 4;
-          }
-        }
+        bytes += valueBytes(s.getRoot());
+      }
+    }
+    return bytes;
+  }
+
+  /** Reads a whole stream with Voxelflow's {@link FlightReader}; returns the bytes of values received. */
+  static long drain(FlightConnection flight, VoxelTicket t) {
+    long bytes = 0;
+    try (FlightReader s = flight.read(t.toByteArray())) {
+      while (s.next()) {
+        bytes += valueBytes(s.getRoot());
+      }
+    }
+    return bytes;
+  }
+
+  /** Bytes of float32 values in a loaded batch (voxel lists or a plain float column). */
+  static long valueBytes(VectorSchemaRoot root) {
+    long bytes = 0;
+    for (FieldVector v : root.getFieldVectors()) {
+      if (v instanceof org.apache.arrow.vector.complex.FixedSizeListVector l) {
+        bytes += (long) root.getRowCount() * l.getListSize() * 4;
+      } else if (v instanceof org.apache.arrow.vector.Float4Vector) {
+        bytes += (long) root.getRowCount() * 4;
       }
     }
     return bytes;
@@ -153,7 +214,7 @@ final class FlightBench {
 
     @Override
     public void stream(VoxelTicket ticket, Plan plan, BufferAllocator allocator, BatchSink sink) {
-      int rows = 2 << 20; // 8 MiB of float32
+      int rows = Integer.getInteger("bench.flight.batch-kib", 8 << 10) << 8; // 8 MiB of float32 by default
       VectorSchemaRoot root = VectorSchemaRoot.create(schema(), allocator);
       sink.start(root);
       var v = (org.apache.arrow.vector.Float4Vector) root.getVector(0);

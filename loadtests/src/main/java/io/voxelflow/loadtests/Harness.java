@@ -15,12 +15,24 @@ final class Harness {
 
   /** Median throughput in bytes/s over {@code reps} runs after {@code warmups}. */
   static Result measure(String name, int warmups, int reps, Run r) throws Exception {
+    return measure(name, warmups, reps, () -> { }, r);
+  }
+
+  /** Untimed work before each run (and each warm-up): waiting for background work, clearing a cache. */
+  interface Setup {
+    void run() throws Exception;
+  }
+
+  /** As {@link #measure(String, int, int, Run)}, with {@code before} run untimed ahead of each run. */
+  static Result measure(String name, int warmups, int reps, Setup before, Run r) throws Exception {
     for (int i = 0; i < warmups; i++) {
+      before.run();
       r.run();
     }
     double[] rates = new double[reps];
     long bytes = 0;
     for (int i = 0; i < reps; i++) {
+      before.run();
       long t0 = System.nanoTime();
       bytes = r.run();
       rates[i] = bytes / ((System.nanoTime() - t0) / 1e9);

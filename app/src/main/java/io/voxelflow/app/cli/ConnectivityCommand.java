@@ -1,5 +1,6 @@
 package io.voxelflow.app.cli;
 
+import io.voxelflow.client.FlightConnection;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -131,10 +132,10 @@ public final class ConnectivityCommand implements Command {
     String server = args.option("server", null);
     ManagedChannel ch = Endpoint.channel(server);
     try (RootAllocator alloc = new RootAllocator();
-         FlightClient flight = FlightClient.builder(alloc, MaskCommand.flightTarget(server, args.option("flight", null))).build()) {
+         FlightConnection flight = FlightConnection.connect(MaskCommand.flightTarget(server, args.option("flight", null)), alloc)) {
       for (Subject s : subjects) {
         req.addSignals(s.artifact() != null ? s.artifact()
-            : FlightArtifacts.putMatrix(flight, alloc, s.rows(), Map.of("voxelflow.source", s.stem())).getName());
+            : FlightArtifacts.putMatrix(flight, s.rows(), Map.of("voxelflow.source", s.stem())).getName());
       }
       Operation op = ConnectivityServiceGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
           .computeConnectome(req.build());
@@ -257,7 +258,7 @@ public final class ConnectivityCommand implements Command {
     String server = args.option("server", null);
     ManagedChannel ch = Endpoint.channel(server);
     try (RootAllocator alloc = new RootAllocator();
-         FlightClient flight = FlightClient.builder(alloc, MaskCommand.flightTarget(server, args.option("flight", null))).build()) {
+         FlightConnection flight = FlightConnection.connect(MaskCommand.flightTarget(server, args.option("flight", null)), alloc)) {
       String mask = MaskCommand.reference(ch, args.required("mask"), io);
       SeedCorrelationRequest.Builder req = SeedCorrelationRequest.newBuilder().setMask(mask).setFisherZ(args.flag("fisher-z"));
       if (args.option("coords", null) != null) {
@@ -338,7 +339,7 @@ public final class ConnectivityCommand implements Command {
     String server = args.option("server", null);
     ManagedChannel ch = Endpoint.channel(server);
     try (RootAllocator alloc = new RootAllocator();
-         FlightClient flight = FlightClient.builder(alloc, MaskCommand.flightTarget(server, args.option("flight", null))).build()) {
+         FlightConnection flight = FlightConnection.connect(MaskCommand.flightTarget(server, args.option("flight", null)), alloc)) {
       String mask = MaskCommand.reference(ch, args.required("mask"), io);
       ExtractSignalsResponse signals = extract(ch, args, pos.get(1), mask, io);
       Operation op = ConnectivityServiceGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)

@@ -1,5 +1,6 @@
 package io.voxelflow.app.cli;
 
+import io.voxelflow.client.FlightConnection;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -101,7 +102,7 @@ public final class DecomposeCommand implements Command {
     String server = args.option("server", null);
     ManagedChannel ch = Endpoint.channel(server);
     try (RootAllocator alloc = new RootAllocator();
-         FlightClient flight = FlightClient.builder(alloc, MaskCommand.flightTarget(server, args.option("flight", null))).build()) {
+         FlightConnection flight = FlightConnection.connect(MaskCommand.flightTarget(server, args.option("flight", null)), alloc)) {
       for (String in : inputs) {
         req.addImages(MaskCommand.imageName(ch, in, io));
       }

@@ -1,5 +1,7 @@
 package io.voxelflow.app.cli;
 
+import io.voxelflow.client.FlightConnection;
+import io.voxelflow.client.FlightReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -84,12 +86,9 @@ public final class DemoCommand implements Command {
     o.put("mask_voxels", mask.getVoxelCount());
     ArrayNode files = o.putArray("signals");
     try (BufferAllocator alloc = new RootAllocator();
-         FlightClient client = FlightClient.builder(alloc, Location.forGrpcInsecure("127.0.0.1", flightPort)).build()) {
+         FlightConnection client = FlightConnection.connect(Location.forGrpcInsecure("127.0.0.1", flightPort), alloc)) {
       for (int i = 0; i < names.size(); i++) {
-        float[][] rows;
-        try (FlightStream s = client.getStream(new Ticket(signals.getSignals(i).getFlightTicket().toByteArray()))) {
-          rows = io.voxelflow.flight.ArrowMatrices.read(s);
-        }
+        float[][] rows = io.voxelflow.client.FlightArtifacts.readMatrix(client, signals.getSignals(i));
         int t = rows.length;
         int v = t == 0 ? 0 : rows[0].length;
         float[] flat = new float[t * v];
@@ -151,7 +150,7 @@ public final class DemoCommand implements Command {
         "voxelwise", cli).getResponse().unpack(io.voxelflow.api.connectivity.v1alpha1.VoxelwiseConnectomeResponse.class);
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     try (BufferAllocator alloc = new RootAllocator();
-         FlightClient client = FlightClient.builder(alloc, Location.forGrpcInsecure("127.0.0.1", port)).build()) {
+         FlightConnection client = FlightConnection.connect(Location.forGrpcInsecure("127.0.0.1", port), alloc)) {
       for (int i = 0; i < connectome.getConnectomesCount(); i++) {
         io.voxelflow.client.FlightArtifacts.downloadBytes(client, connectome.getConnectomes(i),
             outDir.resolve("sub-" + images.get(i).getEntities().getSubject() + "_correlation.npy"));
@@ -194,7 +193,7 @@ public final class DemoCommand implements Command {
     java.nio.file.Files.createDirectories(outDir);
     Path comps = outDir.resolve("components.nii.gz");
     try (BufferAllocator alloc = new RootAllocator();
-         FlightClient client = FlightClient.builder(alloc, Location.forGrpcInsecure("127.0.0.1", port)).build()) {
+         FlightConnection client = FlightConnection.connect(Location.forGrpcInsecure("127.0.0.1", port), alloc)) {
       io.voxelflow.client.FlightArtifacts.downloadBytes(client, r.getComponentsImage(), comps);
     }
     var score = io.voxelflow.decomposition.canica.Recovery.match(truth, io.voxelflow.decomposition.pipeline.ComponentMaps.read(comps, truthMask));
@@ -237,13 +236,13 @@ public final class DemoCommand implements Command {
       long bytes = 0;
       long tf = System.nanoTime();
       try (BufferAllocator alloc = new RootAllocator();
-           FlightClient client = FlightClient.builder(alloc, Location.forGrpcInsecure("127.0.0.1", port)).build()) {
+           FlightConnection client = FlightConnection.connect(Location.forGrpcInsecure("127.0.0.1", port), alloc)) {
         int i = 0;
         for (Image img : images) {
           double sum = 0;
           long n = 0;
           int volumes = 0;
-          try (FlightStream s = client.getStream(new Ticket(VoxelTicket.newBuilder().setImage(img.getName()).build().toByteArray()))) {
+          try (FlightReader s = client.read(VoxelTicket.newBuilder().setImage(img.getName()).build().toByteArray())) {
             while (s.next()) {
               FixedSizeListVector voxels = (FixedSizeListVector) s.getRoot().getVector("voxels");
               Float4Vector items = (Float4Vector) voxels.getDataVector();

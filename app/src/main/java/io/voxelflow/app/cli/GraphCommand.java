@@ -1,5 +1,6 @@
 package io.voxelflow.app.cli;
 
+import io.voxelflow.client.FlightConnection;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.longrunning.Operation;
@@ -93,14 +94,14 @@ public final class GraphCommand implements Command {
     String server = args.option("server", null);
     ManagedChannel ch = Endpoint.channel(server);
     try (RootAllocator alloc = new RootAllocator();
-         FlightClient flight = FlightClient.builder(alloc, MaskCommand.flightTarget(server, args.option("flight", null))).build()) {
+         FlightConnection flight = FlightConnection.connect(MaskCommand.flightTarget(server, args.option("flight", null)), alloc)) {
       String graph;
       if (in.startsWith("artifacts/")) {
         graph = in;
       } else if (edges) {
-        graph = FlightArtifacts.putIpcFile(flight, alloc, Path.of(in)).getName();
+        graph = FlightArtifacts.putIpcFile(flight, Path.of(in)).getName();
       } else if (in.endsWith(".npy")) {
-        graph = FlightArtifacts.putMatrix(flight, alloc, matrix(Path.of(in)), Map.of("voxelflow.source", in)).getName();
+        graph = FlightArtifacts.putMatrix(flight, matrix(Path.of(in)), Map.of("voxelflow.source", in)).getName();
       } else {
         throw new UsageException(in + ": a graph is an edge table (.arrow), a matrix (.npy) or an artifacts/… name");
       }

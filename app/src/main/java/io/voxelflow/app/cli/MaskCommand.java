@@ -1,5 +1,6 @@
 package io.voxelflow.app.cli;
 
+import io.voxelflow.client.FlightConnection;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.longrunning.Operation;
@@ -264,9 +265,8 @@ public final class MaskCommand implements Command {
   static long[] downloadNpy(Artifact matrix, Location flight, Path out) throws Exception {
     float[][] rows;
     try (RootAllocator alloc = new RootAllocator();
-         FlightClient client = FlightClient.builder(alloc, flight).build();
-         FlightStream s = client.getStream(new Ticket(matrix.getFlightTicket().toByteArray()))) {
-      rows = ArrowMatrices.read(s);
+         FlightConnection client = FlightConnection.connect(flight, alloc)) {
+      rows = io.voxelflow.client.FlightArtifacts.readMatrix(client, matrix);
     }
     int t = rows.length;
     int v = t == 0 ? 0 : rows[0].length;
@@ -363,7 +363,7 @@ public final class MaskCommand implements Command {
   /** Writes a non-Arrow artifact's bytes (streamed over Flight) to {@code out}, atomically. */
   static void download(Artifact artifact, Location flight, Path out) throws Exception {
     try (RootAllocator alloc = new RootAllocator();
-         FlightClient client = FlightClient.builder(alloc, flight).build()) {
+         FlightConnection client = FlightConnection.connect(flight, alloc)) {
       io.voxelflow.client.FlightArtifacts.downloadBytes(client, artifact, out);
     }
   }

@@ -12,16 +12,21 @@ import io.voxelflow.storage.Addresses;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import io.voxelflow.flight.MappedBuffers;
+import io.voxelflow.flight.VolumeBatches;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -47,7 +52,17 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 @ApplicationScoped
 public class ImageFlightSource implements FlightSource {
+  /** About how many bytes of values one record batch carries (whole volumes, at least one). */
   static final int TARGET_BATCH_BYTES = 8 << 20;
+
+  /** {@link #TARGET_BATCH_BYTES}, smaller in tests that need many batches from a small image. */
+  int targetBatchBytes = TARGET_BATCH_BYTES;
+
+  /**
+   * Whether whole-image streams keep a C-order copy ({@link VoxelCache}); {@code
+   * voxelflow.flight.voxel-cache=false} turns it off where local disk is scarce.
+   */
+  static final boolean VOXEL_CACHE = Boolean.parseBoolean(System.getProperty("voxelflow.flight.voxel-cache", "true"));
 
   @Inject
   IngestService ingest;
@@ -175,7 +190,7 @@ public class ImageFlightSource implements FlightSource {
   }
 
   @Override
-  public void stream(VoxelTicket t, Plan plan, BufferAllocator allocator, BatchSink sink) {
+  public void stream(VoxelTicket t, Plan plan, BufferAllocator allocator, BatchSink sink) throws IOException {
     Image image = resolve(t.getImage());
     boolean original = t.getDtype() == VoxelTicket.Dtype.DTYPE_ORIGINAL;
     try (NiftiImage img = NiftiImage.open(localBlob(image))) {
@@ -183,11 +198,19 @@ public class ImageFlightSource implements FlightSource {
       Selection sel = select(t, h);
       int n = sel.n();
       int itemBytes = original ? h.datatype().bytesPerVoxel() : 4;
-      int rowsPerBatch = (int) Math.max(1, Math.min(sel.end() - sel.start(), TARGET_BATCH_BYTES / ((long) n * itemBytes)));
+      int rowsPerBatch = (int) Math.max(1, Math.min(sel.end() - sel.start(), targetBatchBytes / ((long) n * itemBytes)));
       VectorSchemaRoot root = VectorSchemaRoot.create(plan.schema(), allocator);
       sink.start(root); // transfers ownership of root
-      IntVector volume = (IntVector) root.getVector("volume");
-      FixedSizeListVector voxels = (FixedSizeListVector) root.getVector("voxels");
+      VoxelCache cache = ingest.voxelCache();
+      long copyBytes = h.volumeCount() * (long) sel.voxelsPerVolume() * 4;
+      boolean wholeVolumes = !original && sel.fileIndex() == null;
+      var copy = wholeVolumes && VOXEL_CACHE ? cache.find(image.getStoredSha256(), copyBytes) : java.util.Optional.<Path>empty();
+      if (copy.isPresent()) {
+        streamCopy(copy.get(), sel, rowsPerBatch, root, allocator, sink);
+        return;
+      }
+      // Decode, scale and reorder each volume. Once a stream has read a whole image, its C-order
+      // copy is built in the background for the streams after it.
       int[] cOrder = cOrderFileIndex(h, sel);
       int[] dims = spatialDims(h);
       float[] vol = original ? null : new float[sel.voxelsPerVolume()];
@@ -198,36 +221,86 @@ public class ImageFlightSource implements FlightSource {
       long t0 = sel.start();
       while (t0 < sel.end() && !sink.isCancelled()) {
         int rows = (int) Math.min(rowsPerBatch, sel.end() - t0);
-        root.allocateNew();
-        voxels.setValueCount(0);
-        var items = voxels.getDataVector();
-        items.setInitialCapacity(rows * n);
-        items.allocateNew();
-        for (int r = 0; r < rows; r++) {
-          volume.setSafe(r, (int) (t0 + r));
-          voxels.setNotNull(r);
-          if (original) {
-            img.readRawVolume(raw);
-            gather(raw, cOrder, itemBytes, h.byteOrder(), rowBytes);
-            items.getDataBuffer().setBytes((long) r * n * itemBytes, rowBytes, 0, rowBytes.length);
-          } else {
-            img.readVolume(vol);
-            if (sel.fileIndex() == null) {
-              fortranToC(vol, row, dims[0], dims[1], dims[2]);
+        long bytes = (long) rows * n * itemBytes;
+        ArrowBuf items = allocator.buffer(bytes);
+        try {
+          ByteBuffer dst = items.nioBuffer(0, (int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+          for (int r = 0; r < rows; r++) {
+            if (original) {
+              img.readRawVolume(raw);
+              gather(raw, cOrder, itemBytes, h.byteOrder(), rowBytes);
+              dst.put(rowBytes);
             } else {
-              for (int v = 0; v < n; v++) {
-                row[v] = vol[cOrder[v]];
+              img.readVolume(vol);
+              if (sel.fileIndex() == null) {
+                fortranToC(vol, row, dims[0], dims[1], dims[2]);
+              } else {
+                for (int v = 0; v < n; v++) {
+                  row[v] = vol[cOrder[v]];
+                }
               }
+              dst.asFloatBuffer().put(row);
+              dst.position(dst.position() + n * 4);
             }
-            items.getDataBuffer().nioBuffer((long) r * n * 4, n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(row);
           }
+        } catch (RuntimeException e) {
+          items.close();
+          throw e;
         }
-        // Items are written straight into the data buffer: mark them all valid at once.
-        items.getValidityBuffer().setOne(0, (rows * (long) n + 7) / 8);
-        items.setValueCount(rows * n);
-        volume.setValueCount(rows);
-        voxels.setValueCount(rows);
-        root.setRowCount(rows);
+        VolumeBatches.load(root, allocator, t0, rows, n, items);
+        sink.putNext();
+        t0 += rows;
+      }
+      boolean wholeImage = wholeVolumes && VOXEL_CACHE && sel.start() == 0 && sel.end() == h.volumeCount();
+      if (wholeImage && t0 == sel.end() && !sink.isCancelled()) {
+        Path blob = localBlob(image);
+        cache.buildLater(image.getStoredSha256(), copyBytes, builder -> writeCOrder(blob, builder));
+      }
+    }
+  }
+
+  /**
+   * Waits until no C-order copy is queued or being built in this process (benchmarks and tests
+   * that need a copy to exist, or none to be on its way); false on timeout.
+   */
+  public static boolean awaitVoxelCacheIdle(java.time.Duration timeout) throws InterruptedException {
+    return VoxelCache.awaitIdle(timeout);
+  }
+
+  /** Writes every volume of a stored image as scaled float32 in C order (the {@link VoxelCache} layout). */
+  static void writeCOrder(Path blob, VoxelCache.Builder builder) throws IOException {
+    try (NiftiImage img = NiftiImage.open(blob)) {
+      NiftiHeader h = img.header();
+      int[] dims = spatialDims(h);
+      int n = (int) h.voxelsPerVolume();
+      float[] vol = new float[n];
+      float[] row = new float[n];
+      ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+      for (long t = 0; t < h.volumeCount(); t++) {
+        img.readVolume(vol);
+        fortranToC(vol, row, dims[0], dims[1], dims[2]);
+        out.clear();
+        out.asFloatBuffer().put(row);
+        builder.write(out);
+      }
+    }
+  }
+
+  /**
+   * Whole volumes from the C-order copy: each batch is a read-only mapping of the copy, handed to
+   * gRPC without a copy (zero-copy writes) and unmapped once written. Measured against reading
+   * each batch into Arrow memory: 1.9 vs 1.6 GB/s.
+   */
+  private static void streamCopy(Path copy, Selection sel, int rowsPerBatch, VectorSchemaRoot root,
+      BufferAllocator allocator, BatchSink sink) throws IOException {
+    int n = sel.n();
+    try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ)) {
+      long t0 = sel.start();
+      while (t0 < sel.end() && !sink.isCancelled()) {
+        int rows = (int) Math.min(rowsPerBatch, sel.end() - t0);
+        long bytes = (long) rows * n * 4;
+        ArrowBuf items = MappedBuffers.map(ch, t0 * n * 4, bytes, allocator);
+        VolumeBatches.load(root, allocator, t0, rows, n, items);
         sink.putNext();
         t0 += rows;
       }

@@ -68,6 +68,11 @@ public class IngestService {
     return new io.voxelflow.storage.BlobCache(store(), storage.dataDir().resolve("cache")).local(blobKey);
   }
 
+  /** Local C-order float32 copies of stored images, for fast whole-volume Flight reads. */
+  VoxelCache voxelCache() {
+    return new VoxelCache(storage.dataDir().resolve("cache").resolve("voxels"));
+  }
+
   ImageCatalog catalog() {
     return new ImageCatalog(store());
   }

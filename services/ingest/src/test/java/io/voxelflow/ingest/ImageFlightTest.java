@@ -1,6 +1,8 @@
 package io.voxelflow.ingest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +52,7 @@ class ImageFlightTest {
   Path dir;
 
   IngestService ingest;
+  ImageFlightSource images;
   BufferAllocator serverRoot;
   BufferAllocator clientRoot;
   FlightServer server;
@@ -59,7 +62,7 @@ class ImageFlightTest {
   @BeforeEach
   void start() throws Exception {
     ingest = IngestFixtures.ingest(1 << 30);
-    ImageFlightSource images = new ImageFlightSource();
+    images = new ImageFlightSource();
     images.ingest = ingest;
     serverRoot = new RootAllocator(Long.MAX_VALUE);
     clientRoot = new RootAllocator(Long.MAX_VALUE);
@@ -245,5 +248,152 @@ class ImageFlightTest {
   }
 
   static byte[] lastMeta;
+
+  /** Every value of a float32 stream, in stream order (volume by volume, C order within). */
+  static float[] values(FlightStream s) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    while (s.next()) {
+      appendValues(s.getRoot(), out);
+    }
+    return floats(out.toByteArray());
+  }
+
+  static float[] values(io.voxelflow.client.FlightReader s) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    while (s.next()) {
+      appendValues(s.getRoot(), out);
+    }
+    return floats(out.toByteArray());
+  }
+
+  static void appendValues(VectorSchemaRoot root, java.io.ByteArrayOutputStream out) {
+    FixedSizeListVector voxels = (FixedSizeListVector) root.getVector("voxels");
+    int bytes = root.getRowCount() * voxels.getListSize() * 4;
+    byte[] b = new byte[bytes];
+    voxels.getDataVector().getDataBuffer().getBytes(0, b);
+    out.writeBytes(b);
+  }
+
+  static float[] floats(byte[] b) {
+    float[] f = new float[b.length / 4];
+    java.nio.ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+    return f;
+  }
+
+  /** Every value of the fixture image as the stream must carry it: volume by volume, C order. */
+  static float[] expectedValues(int fromVolume, int toVolume) {
+    int n = IngestFixtures.NX * IngestFixtures.NY * IngestFixtures.NZ;
+    float[] f = new float[(toVolume - fromVolume) * n];
+    for (int t = fromVolume; t < toVolume; t++) {
+      for (int i = 0; i < IngestFixtures.NX; i++) {
+        for (int j = 0; j < IngestFixtures.NY; j++) {
+          for (int k = 0; k < IngestFixtures.NZ; k++) {
+            f[(t - fromVolume) * n + cIndex(i, j, k)] = (float) IngestFixtures.value(i, j, k, t);
+          }
+        }
+      }
+    }
+    return f;
+  }
+
+  Path voxelCopy(Image img) {
+    return ingest.voxelCache().path(img.getStoredSha256());
+  }
+
+  @Test
+  void after_a_whole_image_stream_a_c_order_copy_is_built_that_later_streams_read() throws Exception {
+    images.targetBatchBytes = 3 * IngestFixtures.NX * IngestFixtures.NY * IngestFixtures.NZ * 4; // 3 volumes a batch
+    Image img = upload(ByteOrder.BIG_ENDIAN); // int16, scaled: the copy holds the scaled float32 values
+    byte[] whole = VoxelTicket.newBuilder().setImage(img.getName()).build().toByteArray();
+    byte[] range = VoxelTicket.newBuilder().setImage(img.getName())
+        .setVolumes(VoxelTicket.VolumeRange.newBuilder().setStart(1).setEnd(4)).build().toByteArray();
+    // A range does not build the copy (it is not the whole image).
+    try (FlightStream s = client.getStream(new Ticket(range))) {
+      assertArrayEquals(expectedValues(1, 4), values(s));
+    }
+    assertTrue(VoxelCache.awaitIdle(java.time.Duration.ofSeconds(30)));
+    assertFalse(java.nio.file.Files.exists(voxelCopy(img)));
+    // The first whole-image stream decodes and reorders; then the copy is built in the background.
+    try (FlightStream s = client.getStream(new Ticket(whole))) {
+      assertArrayEquals(expectedValues(0, IngestFixtures.NT), values(s));
+    }
+    assertTrue(VoxelCache.awaitIdle(java.time.Duration.ofSeconds(30)));
+    assertEquals((long) IngestFixtures.NT * IngestFixtures.NX * IngestFixtures.NY * IngestFixtures.NZ * 4,
+        java.nio.file.Files.size(voxelCopy(img)));
+    try (var dir = java.nio.file.Files.list(voxelCopy(img).getParent())) {
+      assertEquals(1, dir.count(), "no temporary files left beside the copy");
+    }
+    // Later streams read the copy: prove it by changing a value in it (a test-only tamper).
+    try (var ch = java.nio.channels.FileChannel.open(voxelCopy(img), java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {0, 0, (byte) 0x80, (byte) 0xbf}), 0); // -1.0f at volume 0, voxel 0
+    }
+    float[] expected = expectedValues(0, IngestFixtures.NT);
+    expected[0] = -1f;
+    try (FlightStream s = client.getStream(new Ticket(whole))) {
+      assertArrayEquals(expected, values(s));
+    }
+    try (io.voxelflow.client.FlightConnection c = io.voxelflow.client.FlightConnection.connect(
+        Location.forGrpcInsecure("127.0.0.1", server.getPort()), clientRoot);
+         io.voxelflow.client.FlightReader r = c.read(range)) {
+      assertArrayEquals(expectedValues(1, 4), values(r));
+    }
+  }
+
+  @Test
+  void the_flight_reader_gives_the_batches_arrow_s_client_gives() throws Exception {
+    images.targetBatchBytes = 2 * IngestFixtures.NX * IngestFixtures.NY * IngestFixtures.NZ * 4;
+    Image img = upload(ByteOrder.LITTLE_ENDIAN);
+    List<byte[]> tickets = List.of(
+        VoxelTicket.newBuilder().setImage(img.getName()).build().toByteArray(),
+        VoxelTicket.newBuilder().setImage(img.getName()).addVoxelIndices(cIndex(4, 5, 6)).addVoxelIndices(3).build().toByteArray(),
+        VoxelTicket.newBuilder().setImage(img.getName()).setDtype(VoxelTicket.Dtype.DTYPE_ORIGINAL).build().toByteArray());
+    try (io.voxelflow.client.FlightConnection c = io.voxelflow.client.FlightConnection.connect(
+        Location.forGrpcInsecure("127.0.0.1", server.getPort()), clientRoot)) {
+      for (byte[] t : tickets) {
+        List<String> arrow = new ArrayList<>();
+        org.apache.arrow.vector.types.pojo.Schema arrowSchema;
+        try (FlightStream s = client.getStream(new Ticket(t))) {
+          arrowSchema = s.getSchema();
+          while (s.next()) {
+            arrow.add(s.getRoot().contentToTSVString());
+          }
+        }
+        List<String> ours = new ArrayList<>();
+        try (io.voxelflow.client.FlightReader r = c.read(t)) {
+          assertEquals(arrowSchema, r.getSchema());
+          while (r.next()) {
+            ours.add(r.getRoot().contentToTSVString());
+          }
+          assertTrue(r.bodyBytes() > 0);
+        }
+        assertTrue(arrow.size() >= (t == tickets.get(0) ? 2 : 1), "batches");
+        assertEquals(arrow, ours);
+      }
+    }
+  }
+
+  @Test
+  void the_flight_reader_reports_the_server_s_status_and_frees_what_it_holds() throws Exception {
+    images.targetBatchBytes = 1; // one volume a batch
+    Image img = upload(ByteOrder.LITTLE_ENDIAN);
+    try (io.voxelflow.client.FlightConnection c = io.voxelflow.client.FlightConnection.connect(
+        Location.forGrpcInsecure("127.0.0.1", server.getPort()), clientRoot)) {
+      try (io.voxelflow.client.FlightReader r = c.read(VoxelTicket.newBuilder().setImage("images/" + "b".repeat(64)).build().toByteArray())) {
+        FlightRuntimeException e = assertThrows(FlightRuntimeException.class, r::next);
+        assertEquals(FlightStatusCode.NOT_FOUND, e.status().code());
+      }
+      try (io.voxelflow.client.FlightReader r = c.read("garbage".getBytes(StandardCharsets.UTF_8))) {
+        FlightRuntimeException e = assertThrows(FlightRuntimeException.class, r::next);
+        assertEquals(FlightStatusCode.INVALID_ARGUMENT, e.status().code());
+      }
+      // Closed after one batch of four: the rest is cancelled, and every buffer is freed (the
+      // allocators are checked after each test).
+      try (io.voxelflow.client.FlightReader r = c.read(VoxelTicket.newBuilder().setImage(img.getName()).build().toByteArray())) {
+        assertTrue(r.next());
+        assertEquals(1, r.getRoot().getRowCount());
+      }
+      assertEquals(0, clientRoot.getAllocatedMemory());
+    }
+  }
 
 }

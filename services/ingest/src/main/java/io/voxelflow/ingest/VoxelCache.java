@@ -1,0 +1,204 @@
+package io.voxelflow.ingest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Local copies of stored images in the layout Flight serves them: scaled float32, little-endian,
+ * voxels of each volume in C order of {@code (i, j, k)}, volumes one after another — exactly the
+ * {@code voxels.item} values of a whole-image {@code DoGet}, concatenated. With a copy, a
+ * whole-volume stream is a plain file read into Arrow memory, instead of decoding, scaling and
+ * reordering every volume (measured: stored-image DoGet 1.0 → ~2 GB/s on 2 cores, see README).
+ *
+ * <p>A copy is derived data, addressed like every artifact by what it is derived from: the
+ * image's stored SHA-256 and a layout version, {@code {storedSha256}.c-f32-v1}. It is built in
+ * the background ({@link #buildLater}, one low-priority thread per process) after a stream has
+ * read a whole image, so no request waits for it: writing it while streaming was measured to
+ * slow that first stream from ~1.4 to ~0.5 GB/s (the disk's write-back). A {@link Builder}
+ * writes a temporary file that is renamed into place only once every volume is in it, so a
+ * failed or interrupted build leaves nothing that looks like a copy. Several processes building
+ * the same copy at once each write their own temporary file; the contents are identical, so
+ * whichever rename lands last is as good as the first.
+ *
+ * <p>Disk: a copy is {@code 4 × voxels × volumes} bytes (the size of a float32 image, twice an
+ * int16 one). Like {@link io.voxelflow.storage.BlobCache}, the directory may be deleted at any
+ * time; there is no eviction yet.
+ */
+final class VoxelCache {
+  /** Version of the layout; a change of layout changes every key. */
+  static final String LAYOUT = "c-f32-v1";
+
+  private static final Logger LOG = Logger.getLogger(VoxelCache.class.getName());
+
+  private final Path dir;
+
+  VoxelCache(Path dir) {
+    this.dir = dir;
+  }
+
+  Path path(String storedSha256) {
+    return dir.resolve(storedSha256 + "." + LAYOUT);
+  }
+
+  /** The copy of an image whose stored bytes have this SHA-256, if one was built (with the expected size). */
+  Optional<Path> find(String storedSha256, long expectedBytes) {
+    Path p = path(storedSha256);
+    try {
+      if (Files.size(p) == expectedBytes) {
+        return Optional.of(p);
+      }
+      LOG.warning("ignoring " + p + ": " + Files.size(p) + " bytes, expected " + expectedBytes);
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty(); // not built (or deleted meanwhile)
+    }
+  }
+
+  /** Builds copies in the background: one low-priority daemon thread for the whole process. */
+  private static final java.util.concurrent.ThreadPoolExecutor BUILDS = new java.util.concurrent.ThreadPoolExecutor(
+      1, 1, 0, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+        Thread t = new Thread(r, "voxel-cache-build");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        return t;
+      });
+
+  /** Copies queued or being built, so each is built once. */
+  private static final java.util.Set<Path> PENDING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** What writes a copy: every volume's values, in order, into the builder. */
+  @FunctionalInterface
+  interface Writer {
+    void writeTo(Builder builder) throws IOException;
+  }
+
+  /**
+   * Queues a build of an image's copy unless it exists or is already queued. The writer runs on
+   * the build thread; the copy is committed only if it wrote exactly {@code expectedBytes}.
+   */
+  void buildLater(String storedSha256, long expectedBytes, Writer writer) {
+    Path target = path(storedSha256);
+    if (find(storedSha256, expectedBytes).isPresent() || !PENDING.add(target)) {
+      return;
+    }
+    BUILDS.execute(() -> {
+      try (Builder b = begin(storedSha256, expectedBytes)) {
+        if (b != null) {
+          writer.writeTo(b);
+          b.commit();
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "voxel cache copy " + target + " not built: " + e.getMessage(), e);
+      } finally {
+        PENDING.remove(target);
+      }
+    });
+  }
+
+  /** Waits until no build is queued or running (tests, benchmarks); false on timeout. */
+  static boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!PENDING.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
+  }
+
+  /** Starts building a copy; returns null (and logs) if the directory cannot be written. */
+  Builder begin(String storedSha256, long expectedBytes) {
+    try {
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, "." + storedSha256 + "-", ".part");
+      return new Builder(path(storedSha256), tmp, expectedBytes);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot build a voxel cache copy in " + dir + ": " + e.getMessage(), e);
+      return null;
+    }
+  }
+
+  /**
+   * Receives a whole image's values in order; {@link #commit()} moves the file into place if
+   * every byte arrived, {@link #close()} (always called) removes what was not committed. A write
+   * error abandons the copy (logged); later writes are ignored.
+   */
+  static final class Builder implements AutoCloseable {
+    private final Path target;
+    private final Path tmp;
+    private final long expectedBytes;
+    private FileChannel out;
+    private long written;
+
+    private Builder(Path target, Path tmp, long expectedBytes) throws IOException {
+      this.target = target;
+      this.tmp = tmp;
+      this.expectedBytes = expectedBytes;
+      this.out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    /** Appends the bytes remaining in {@code values} (the buffer's position is not moved). */
+    void write(ByteBuffer values) {
+      if (out == null) {
+        return;
+      }
+      try {
+        ByteBuffer b = values.duplicate();
+        while (b.hasRemaining()) {
+          written += out.write(b);
+        }
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "abandoning voxel cache copy " + target + ": " + e.getMessage(), e);
+        abandon();
+      }
+    }
+
+    /** Moves the copy into place if it is complete; returns whether it did. */
+    boolean commit() {
+      if (out == null || written != expectedBytes) {
+        abandon();
+        return false;
+      }
+      try {
+        out.close();
+        out = null;
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return true;
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "cannot commit voxel cache copy " + target + ": " + e.getMessage(), e);
+        abandon();
+        return false;
+      }
+    }
+
+    private void abandon() {
+      try {
+        if (out != null) {
+          out.close();
+        }
+        Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } finally {
+        out = null;
+      }
+    }
+
+    @Override
+    public void close() {
+      if (out != null) {
+        abandon();
+      }
+    }
+  }
+}
