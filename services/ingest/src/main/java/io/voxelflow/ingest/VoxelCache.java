@@ -49,17 +49,40 @@ final class VoxelCache {
     return dir.resolve(storedSha256 + "." + LAYOUT);
   }
 
-  /** The copy of an image whose stored bytes have this SHA-256, if one was built (with the expected size). */
-  Optional<Path> find(String storedSha256, long expectedBytes) {
+  /**
+   * Opens the copy of an image whose stored bytes have this SHA-256, if one was built with the
+   * expected size. The open channel keeps reading the same file even if the cache directory is
+   * cleared meanwhile.
+   */
+  Optional<FileChannel> open(String storedSha256, long expectedBytes) {
     Path p = path(storedSha256);
+    FileChannel ch = null;
     try {
-      if (Files.size(p) == expectedBytes) {
-        return Optional.of(p);
+      ch = FileChannel.open(p, StandardOpenOption.READ);
+      if (ch.size() == expectedBytes) {
+        return Optional.of(ch);
       }
-      LOG.warning("ignoring " + p + ": " + Files.size(p) + " bytes, expected " + expectedBytes);
+      LOG.warning("ignoring " + p + ": " + ch.size() + " bytes, expected " + expectedBytes);
+      ch.close();
       return Optional.empty();
     } catch (IOException e) {
+      if (ch != null) {
+        try {
+          ch.close();
+        } catch (IOException ignored) {
+          // already failing: the copy is not used
+        }
+      }
       return Optional.empty(); // not built (or deleted meanwhile)
+    }
+  }
+
+  /** Whether a copy with the expected size exists. */
+  boolean exists(String storedSha256, long expectedBytes) {
+    try {
+      return Files.size(path(storedSha256)) == expectedBytes;
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -87,7 +110,7 @@ final class VoxelCache {
    */
   void buildLater(String storedSha256, long expectedBytes, Writer writer) {
     Path target = path(storedSha256);
-    if (find(storedSha256, expectedBytes).isPresent() || !PENDING.add(target)) {
+    if (exists(storedSha256, expectedBytes) || !PENDING.add(target)) {
       return;
     }
     BUILDS.execute(() -> {
@@ -170,6 +193,7 @@ final class VoxelCache {
         return false;
       }
       try {
+        out.force(true); // the copy is trusted by its size alone: its bytes must be on disk first
         out.close();
         out = null;
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
