@@ -56,6 +56,9 @@ final class FlightBench {
   static final int Z = 64;
   static final int T = 1024;
 
+  /** Warm-up reads per case: the transport's speed settles after 3–4 GB (JIT, Netty's pools). */
+  static final int WARMUPS = 4;
+
   static void run() throws Exception {
     Path dir = BenchFiles.dir().resolve("flight");
     Files.createDirectories(dir);
@@ -122,7 +125,7 @@ final class FlightBench {
           java.util.Map<String, Harness.Result> r = new java.util.HashMap<>();
           for (var e : cases.entrySet()) {
             if (e.getKey().startsWith("loopback") || e.getKey().contains(only)) {
-              r.put(e.getKey(), Harness.measure(e.getKey(), 2, runs, e.getValue().before(), e.getValue().run()));
+              r.put(e.getKey(), Harness.measure(e.getKey(), WARMUPS, runs, e.getValue().before(), e.getValue().run()));
             }
           }
           double tcp = r.get("loopback TCP").median();

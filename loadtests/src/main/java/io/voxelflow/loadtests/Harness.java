@@ -36,6 +36,9 @@ final class Harness {
       long t0 = System.nanoTime();
       bytes = r.run();
       rates[i] = bytes / ((System.nanoTime() - t0) / 1e9);
+      if (Boolean.getBoolean("bench.verbose")) {
+        System.err.printf(Locale.ROOT, "  %s run %d: %.0f MB/s%n", name, i, rates[i] / 1e6);
+      }
     }
     Arrays.sort(rates);
     Result res = new Result(name, bytes, rates[reps / 2], rates[0], rates[reps - 1]);
