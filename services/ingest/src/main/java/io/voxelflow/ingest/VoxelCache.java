@@ -30,8 +30,11 @@ import java.util.logging.Logger;
  * whichever rename lands last is as good as the first.
  *
  * <p>Disk: a copy is {@code 4 × voxels × volumes} bytes (the size of a float32 image, twice an
- * int16 one). Like {@link io.voxelflow.storage.BlobCache}, the directory may be deleted at any
- * time; there is no eviction yet.
+ * int16 one). The copies together stay under {@code maxBytes} ({@code
+ * voxelflow.flight.voxel-cache-max-bytes}, default 64 GiB): before a build, the least recently
+ * used copies are deleted to make room (using a copy marks it used), and a copy that would not
+ * fit, or would leave the disk with less than 1 GiB free, is not built. Temporary files older
+ * than a day (a process killed mid-build) are removed. The directory may be deleted at any time.
  */
 final class VoxelCache {
   /** Version of the layout; a change of layout changes every key. */
@@ -39,10 +42,25 @@ final class VoxelCache {
 
   private static final Logger LOG = Logger.getLogger(VoxelCache.class.getName());
 
+  /** Default bound on the copies' total size. */
+  static final long DEFAULT_MAX_BYTES = 64L << 30;
+
+  /** Free space a build leaves on the disk at least. */
+  static final long MIN_FREE_BYTES = 1L << 30;
+
+  /** Age after which a temporary file is a leftover of a dead build. */
+  static final java.time.Duration STALE = java.time.Duration.ofDays(1);
+
   private final Path dir;
+  private final long maxBytes;
 
   VoxelCache(Path dir) {
+    this(dir, Long.getLong("voxelflow.flight.voxel-cache-max-bytes", DEFAULT_MAX_BYTES));
+  }
+
+  VoxelCache(Path dir, long maxBytes) {
     this.dir = dir;
+    this.maxBytes = maxBytes;
   }
 
   Path path(String storedSha256) {
@@ -60,6 +78,7 @@ final class VoxelCache {
     try {
       ch = FileChannel.open(p, StandardOpenOption.READ);
       if (ch.size() == expectedBytes) {
+        touch(p);
         return Optional.of(ch);
       }
       LOG.warning("ignoring " + p + ": " + ch.size() + " bytes, expected " + expectedBytes);
@@ -74,6 +93,72 @@ final class VoxelCache {
         }
       }
       return Optional.empty(); // not built (or deleted meanwhile)
+    }
+  }
+
+  /** Marks a copy as just used (its modification time orders eviction). */
+  private static void touch(Path p) {
+    try {
+      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+    } catch (IOException e) {
+      // a copy deleted meanwhile, or a read-only cache: recency is only a hint
+    }
+  }
+
+  /**
+   * Makes room for a copy of {@code bytes}: deletes leftover temporary files and then the least
+   * recently used copies until the copies fit under the bound. Returns false (nothing deleted
+   * for it) if the copy alone exceeds the bound or the disk would keep less than 1 GiB free.
+   */
+  boolean makeRoom(long bytes) throws IOException {
+    if (bytes > maxBytes) {
+      return false;
+    }
+    Files.createDirectories(dir);
+    java.util.List<Path> copies = new java.util.ArrayList<>();
+    long total = 0;
+    java.time.Instant staleBefore = java.time.Instant.now().minus(STALE);
+    try (var files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        try {
+          if (name.endsWith(".part")) {
+            if (Files.getLastModifiedTime(f).toInstant().isBefore(staleBefore)) {
+              Files.deleteIfExists(f);
+            }
+          } else if (name.endsWith("." + LAYOUT)) {
+            copies.add(f);
+            total += Files.size(f);
+          }
+        } catch (IOException e) {
+          // deleted by someone else meanwhile
+        }
+      }
+    }
+    copies.sort(java.util.Comparator.comparing(VoxelCache::lastModified));
+    for (int i = 0; i < copies.size() && total + bytes > maxBytes; i++) {
+      long size = sizeOrZero(copies.get(i));
+      if (Files.deleteIfExists(copies.get(i))) {
+        total -= size;
+        LOG.info("voxel cache: evicted " + copies.get(i).getFileName() + " (" + size + " bytes) to make room");
+      }
+    }
+    return total + bytes <= maxBytes && Files.getFileStore(dir).getUsableSpace() - bytes >= MIN_FREE_BYTES;
+  }
+
+  private static java.nio.file.attribute.FileTime lastModified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p);
+    } catch (IOException e) {
+      return java.nio.file.attribute.FileTime.fromMillis(0);
+    }
+  }
+
+  private static long sizeOrZero(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return 0;
     }
   }
 
@@ -114,17 +199,34 @@ final class VoxelCache {
       return;
     }
     BUILDS.execute(() -> {
-      try (Builder b = begin(storedSha256, expectedBytes)) {
-        if (b != null) {
-          writer.writeTo(b);
-          b.commit();
-        }
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "voxel cache copy " + target + " not built: " + e.getMessage(), e);
+      try {
+        build(storedSha256, expectedBytes, writer);
       } finally {
         PENDING.remove(target);
       }
     });
+  }
+
+  private void build(String storedSha256, long expectedBytes, Writer writer) {
+    Path target = path(storedSha256);
+    try {
+      if (!makeRoom(expectedBytes)) {
+        LOG.info("voxel cache: no room for " + target.getFileName() + " (" + expectedBytes + " bytes; bound "
+            + maxBytes + " bytes, 1 GiB kept free); streams of it keep decoding the stored image");
+        return;
+      }
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "voxel cache: cannot make room in " + dir + ": " + e.getMessage(), e);
+      return;
+    }
+    try (Builder b = begin(storedSha256, expectedBytes)) {
+      if (b != null) {
+        writer.writeTo(b);
+        b.commit();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "voxel cache copy " + target + " not built: " + e.getMessage(), e);
+    }
   }
 
   /** Waits until no build is queued or running (tests, benchmarks); false on timeout. */

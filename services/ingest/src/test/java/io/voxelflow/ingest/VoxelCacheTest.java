@@ -57,4 +57,49 @@ class VoxelCacheTest {
     assertEquals(0, files());
     assertFalse(cache.open(SHA, 8).isPresent());
   }
+
+  Path copy(VoxelCache cache, String sha, int bytes, long ageSeconds) throws Exception {
+    Path p = cache.path(sha);
+    Files.write(p, new byte[bytes]);
+    Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(ageSeconds)));
+    return p;
+  }
+
+  @Test
+  void building_a_copy_evicts_the_least_recently_used_ones_beyond_the_bound() throws Exception {
+    VoxelCache cache = new VoxelCache(dir, 20);
+    Path a = copy(cache, "0a".repeat(32), 8, 300);
+    Path b = copy(cache, "0b".repeat(32), 8, 200);
+    // Reading a marks it used: b is now the least recently used.
+    cache.open("0a".repeat(32), 8).orElseThrow().close();
+    cache.buildLater("0c".repeat(32), 8, builder -> builder.write(ByteBuffer.wrap(new byte[8])));
+    assertTrue(VoxelCache.awaitIdle(java.time.Duration.ofSeconds(30)));
+    assertTrue(Files.exists(a));
+    assertFalse(Files.exists(b), "least recently used, evicted");
+    assertTrue(cache.exists("0c".repeat(32), 8));
+  }
+
+  @Test
+  void a_copy_larger_than_the_bound_is_not_built_and_nothing_is_evicted_for_it() throws Exception {
+    VoxelCache cache = new VoxelCache(dir, 20);
+    Path a = copy(cache, "0a".repeat(32), 8, 300);
+    cache.buildLater("0d".repeat(32), 24, builder -> builder.write(ByteBuffer.wrap(new byte[24])));
+    assertTrue(VoxelCache.awaitIdle(java.time.Duration.ofSeconds(30)));
+    assertTrue(Files.exists(a));
+    assertFalse(cache.exists("0d".repeat(32), 24));
+    assertEquals(1, files());
+  }
+
+  @Test
+  void temporary_files_of_dead_builds_are_removed_after_a_day() throws Exception {
+    VoxelCache cache = new VoxelCache(dir, 1 << 20);
+    Path stale = dir.resolve(".dead-1.part");
+    Path live = dir.resolve(".building-2.part");
+    Files.write(stale, new byte[4]);
+    Files.write(live, new byte[4]);
+    Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
+    assertTrue(cache.makeRoom(4));
+    assertFalse(Files.exists(stale));
+    assertTrue(Files.exists(live), "another build may still be writing it");
+  }
 }
