@@ -319,7 +319,8 @@ public final class FlightReader implements AutoCloseable {
               body = allocator.buffer(size);
               readInto(in, body, size);
             }
-            default -> skipFully(in, size); // descriptor, app_metadata, unknown fields
+            case DESCRIPTOR_TAG, APP_METADATA_TAG -> skipFully(in, size); // not used by DoGet readers here
+            default -> skipFully(in, size); // fields a later Flight version may add
           }
         }
         if (header == null) {
