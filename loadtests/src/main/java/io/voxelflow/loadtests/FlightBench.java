@@ -122,6 +122,8 @@ final class FlightBench {
           cases.put("FlightReader, stored image", new Case(idle, () -> drain(flight, stored)));
           // The first whole read of an image: decoded, scaled and reordered volume by volume.
           cases.put("FlightReader, stored image, first read", new Case(noCopy, () -> drain(flight, stored)));
+          VoxelTicket original = VoxelTicket.newBuilder().setImage(image.getName()).setDtype(VoxelTicket.Dtype.DTYPE_ORIGINAL).build();
+          cases.put("FlightReader, stored image, original dtype", new Case(idle, () -> drain(flight, original)));
           java.util.Map<String, Harness.Result> r = new java.util.HashMap<>();
           for (var e : cases.entrySet()) {
             if (e.getKey().startsWith("loopback") || e.getKey().contains(only)) {
