@@ -181,9 +181,7 @@ public final class FlightArtifacts {
   }
 
   private static Path temp(Path out) throws IOException {
-    Path dir = out.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    return Files.createTempFile(dir, ".download-", ".part");
+    return io.voxelflow.files.AtomicFiles.tempBeside(out);
   }
 
 }

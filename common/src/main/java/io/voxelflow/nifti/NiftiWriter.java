@@ -85,8 +85,8 @@ public final class NiftiWriter implements AutoCloseable {
     try {
       Path dir = path.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path headerTmp = Files.createTempFile(dir, "." + stem, ".tmp");
-      Path dataTmp = pair ? Files.createTempFile(dir, "." + stem, ".tmp") : headerTmp;
+      Path headerTmp = io.voxelflow.files.AtomicFiles.createTemp(dir, stem, ".tmp");
+      Path dataTmp = pair ? io.voxelflow.files.AtomicFiles.createTemp(dir, stem, ".tmp") : headerTmp;
       OutputStream hout = open(headerTmp, gz, gzipLevel);
       OutputStream dout = pair ? open(dataTmp, gz, gzipLevel) : hout;
       byte[] enc = h.encode();

@@ -386,7 +386,7 @@ public final class Npy {
       try {
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        this.tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
+        this.tmp = io.voxelflow.files.AtomicFiles.tempBeside(path);
         this.out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
         out.write(head);
       } catch (IOException e) {

@@ -235,7 +235,11 @@ public final class OperationManager implements AutoCloseable {
   public void close() {
     for (Entry e : byName.values()) {
       if (!e.snapshot().getDone()) {
-        e.requestCancel();
+        try {
+          e.requestCancel();
+        } catch (FailedPreconditionException finishedMeanwhile) {
+          // it ended between the check and the cancel: nothing to stop
+        }
       }
     }
     executor.shutdownNow();

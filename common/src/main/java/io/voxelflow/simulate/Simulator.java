@@ -423,7 +423,7 @@ public final class Simulator {
     try {
       Path dir = p.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, "." + p.getFileName(), ".tmp");
+      Path tmp = io.voxelflow.files.AtomicFiles.tempBeside(p);
       try {
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -1,5 +1,6 @@
 package io.voxelflow.app.cli;
 
+import io.voxelflow.files.AtomicFiles;
 import io.voxelflow.client.FlightConnection;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -108,7 +109,7 @@ public final class GraphCommand implements Command {
       Operation op = ConnectivityServiceGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
           .graphMetrics(req.setGraph(graph).build());
       GraphMetricsResponse r = ConnectivityCommand.await(ch, op, "graph", io).getResponse().unpack(GraphMetricsResponse.class);
-      Path nodes = Files.createTempFile(out.toAbsolutePath().getParent(), ".nodes-", ".arrow");
+      Path nodes = AtomicFiles.createTemp(out.toAbsolutePath().getParent(), "nodes", ".arrow");
       try {
         FlightArtifacts.downloadArrow(flight, r.getNodeMetrics(), nodes);
         writeTsv(nodes, out);
