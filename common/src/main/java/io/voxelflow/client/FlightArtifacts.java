@@ -40,16 +40,9 @@ public final class FlightArtifacts {
     FlightClient client = flight.client();
     BufferAllocator alloc = flight.allocator();
     int n = rows.length == 0 ? 0 : rows[0].length;
-    byte[][] meta = new byte[1][];
+    Acknowledgement ack = new Acknowledgement();
     try (VectorSchemaRoot root = VectorSchemaRoot.create(ArrowMatrices.schema(n, metadata), alloc)) {
-      FlightClient.ClientStreamListener put = client.startPut(FlightDescriptor.path("artifacts"), root, new AsyncPutListener() {
-        @Override
-        public void onNext(PutResult val) {
-          byte[] m = new byte[(int) val.getApplicationMetadata().readableBytes()];
-          val.getApplicationMetadata().getBytes(0, m);
-          meta[0] = m;
-        }
-      });
+      FlightClient.ClientStreamListener put = client.startPut(FlightDescriptor.path("artifacts"), root, ack);
       int perBatch = Math.max(1, (8 << 20) / Math.max(1, n * 4));
       IntVector row = (IntVector) root.getVector("row");
       FixedSizeListVector values = (FixedSizeListVector) root.getVector("values");
@@ -79,32 +72,25 @@ public final class FlightArtifacts {
       put.completed();
       put.getResult();
     }
-    return acknowledged(meta[0]);
+    return ack.artifact();
   }
 
   /** Stores a local Arrow IPC file (any table, e.g. an edge table) with DoPut; returns its artifact record. */
   public static Artifact putIpcFile(FlightConnection flight, Path file) throws IOException {
     FlightClient client = flight.client();
     BufferAllocator alloc = flight.allocator();
-    byte[][] meta = new byte[1][];
+    Acknowledgement ack = new Acknowledgement();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
          org.apache.arrow.vector.ipc.ArrowFileReader reader = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, alloc)) {
       VectorSchemaRoot root = reader.getVectorSchemaRoot();
-      FlightClient.ClientStreamListener put = client.startPut(FlightDescriptor.path("artifacts"), root, new AsyncPutListener() {
-        @Override
-        public void onNext(PutResult val) {
-          byte[] m = new byte[(int) val.getApplicationMetadata().readableBytes()];
-          val.getApplicationMetadata().getBytes(0, m);
-          meta[0] = m;
-        }
-      });
+      FlightClient.ClientStreamListener put = client.startPut(FlightDescriptor.path("artifacts"), root, ack);
       while (reader.loadNextBatch()) {
         put.putNext();
       }
       put.completed();
       put.getResult();
     }
-    return acknowledged(meta[0]);
+    return ack.artifact();
   }
 
   /** Writes an Arrow artifact (a table or matrix) to {@code out} as an Arrow IPC file, atomically. */
@@ -166,18 +152,30 @@ public final class FlightArtifacts {
     return out.toArray(new float[0][]);
   }
 
-  /** The artifact record a DoPut acknowledged (JSON in the PutResult's application metadata). */
-  private static Artifact acknowledged(byte[] meta) throws IOException {
-    if (meta == null) {
-      throw new IOException("the server acknowledged no artifact for the put");
+  /** Receives a DoPut's acknowledgement: the artifact record, as JSON in the result's metadata. */
+  private static final class Acknowledgement extends AsyncPutListener {
+    private volatile byte[] meta;
+
+    @Override
+    public void onNext(PutResult val) {
+      byte[] m = new byte[(int) val.getApplicationMetadata().readableBytes()];
+      val.getApplicationMetadata().getBytes(0, m);
+      meta = m;
     }
-    Artifact.Builder b = Artifact.newBuilder();
-    try {
-      ProtoJson.merge(new String(meta, StandardCharsets.UTF_8), b);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IOException("unreadable put acknowledgement", e);
+
+    /** The acknowledged artifact record (call after the put's result arrived). */
+    Artifact artifact() throws IOException {
+      if (meta == null) {
+        throw new IOException("the server acknowledged no artifact for the put");
+      }
+      Artifact.Builder b = Artifact.newBuilder();
+      try {
+        ProtoJson.merge(new String(meta, StandardCharsets.UTF_8), b);
+      } catch (InvalidProtocolBufferException e) {
+        throw new IOException("unreadable put acknowledgement", e);
+      }
+      return b.build();
     }
-    return b.build();
   }
 
   private static Path temp(Path out) throws IOException {

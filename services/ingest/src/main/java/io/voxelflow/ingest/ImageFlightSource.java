@@ -213,7 +213,9 @@ public class ImageFlightSource implements FlightSource {
       }
       // Decode, scale and reorder each volume. Once a stream has read a whole image, its C-order
       // copy is built in the background for the streams after it.
-      int[] cOrder = cOrderFileIndex(h, sel);
+      // Raw values are gathered through an index; float32 volumes reorder sequentially (whole
+      // volumes) or pick the chosen voxels.
+      int[] index = original ? cOrderFileIndex(h, sel) : sel.fileIndex();
       int[] dims = spatialDims(h);
       float[] vol = original ? null : new float[sel.voxelsPerVolume()];
       byte[] raw = original ? new byte[img.bytesPerVolume()] : null;
@@ -230,17 +232,10 @@ public class ImageFlightSource implements FlightSource {
           for (int r = 0; r < rows; r++) {
             if (original) {
               img.readRawVolume(raw);
-              gather(raw, cOrder, itemBytes, h.byteOrder(), rowBytes);
+              gather(raw, index, itemBytes, h.byteOrder(), rowBytes);
               dst.put(rowBytes);
             } else {
-              img.readVolume(vol);
-              if (sel.fileIndex() == null) {
-                fortranToC(vol, row, dims[0], dims[1], dims[2]);
-              } else {
-                for (int v = 0; v < n; v++) {
-                  row[v] = vol[cOrder[v]];
-                }
-              }
+              readRow(img, vol, index, dims, row);
               dst.asFloatBuffer().put(row);
               dst.position(dst.position() + n * 4);
             }
@@ -269,6 +264,21 @@ public class ImageFlightSource implements FlightSource {
     return VoxelCache.awaitIdle(timeout);
   }
 
+  /**
+   * Reads the next volume, scaled to float32, into {@code row}: every voxel in C order when
+   * {@code fileIndex} is null, else the voxels at those file-order indices. {@code vol} is scratch.
+   */
+  static void readRow(NiftiImage img, float[] vol, int[] fileIndex, int[] dims, float[] row) {
+    img.readVolume(vol);
+    if (fileIndex == null) {
+      fortranToC(vol, row, dims[0], dims[1], dims[2]);
+    } else {
+      for (int v = 0; v < fileIndex.length; v++) {
+        row[v] = vol[fileIndex[v]];
+      }
+    }
+  }
+
   /** Writes every volume of a stored image as scaled float32 in C order (the {@link VoxelCache} layout). */
   static void writeCOrder(Path blob, VoxelCache.Builder builder) throws IOException {
     try (NiftiImage img = NiftiImage.open(blob)) {
@@ -279,8 +289,7 @@ public class ImageFlightSource implements FlightSource {
       float[] row = new float[n];
       ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.LITTLE_ENDIAN);
       for (long t = 0; t < h.volumeCount(); t++) {
-        img.readVolume(vol);
-        fortranToC(vol, row, dims[0], dims[1], dims[2]);
+        readRow(img, vol, null, dims, row);
         out.clear();
         out.asFloatBuffer().put(row);
         builder.write(out);
